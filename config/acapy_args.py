@@ -1,0 +1,108 @@
+"""Builds ACA-Py's command line. Secrets never appear here: they travel in the environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from config.settings import WalletSettings
+
+LOOPBACK = "127.0.0.1"
+
+# Flags the learner's own agent must never run with (DESIGN §2 and §8).
+FORBIDDEN_HOLDER_FLAGS = frozenset(
+    {
+        "--admin-insecure-mode",
+        "--auto-respond-presentation-request",
+        "--auto-respond-credential-offer",
+        "--wallet-key",
+        "--admin-api-key",
+        "--webhook-url",
+    }
+)
+# Plugins loaded into every agent we start: offline JSON-LD contexts and did:web AnonCreds.
+CORE_PLUGINS = ("agent.plugins.jsonld_contexts", "agent.plugins.didweb_anoncreds")
+
+
+@dataclass(frozen=True)
+class AcaPyLaunch:
+    """Everything about one ACA-Py process that may be shown in `ps` or a log."""
+
+    label: str
+    acapy_home: Path
+    wallet_name: str
+    admin_port: int
+    inbound_port: int
+    log_file: Path
+    derivation: Literal["RAW", "ARGON2I_MOD"] = "RAW"
+    endpoint: str | None = None
+    log_level: str = "info"
+    plugins: tuple[str, ...] = ()
+    extra_args: tuple[str, ...] = ()
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def admin_url(self) -> str:
+        return f"http://{LOOPBACK}:{self.admin_port}"
+
+    @property
+    def advertised_endpoint(self) -> str:
+        return self.endpoint or f"http://{LOOPBACK}:{self.inbound_port}"
+
+    def with_ports(self, admin_port: int, inbound_port: int) -> AcaPyLaunch:
+        """The same launch on other ports, after a port was taken between pick and bind."""
+        from dataclasses import replace
+
+        return replace(self, admin_port=admin_port, inbound_port=inbound_port)
+
+
+def acapy_command_args(launch: AcaPyLaunch) -> list[str]:
+    """Arguments after `aca-py start`, common to the holder and the test peers."""
+    args = [
+        "--label", launch.label,
+        "--inbound-transport", "http", LOOPBACK, str(launch.inbound_port),
+        "--outbound-transport", "http",
+        "--endpoint", launch.advertised_endpoint,
+        "--admin", LOOPBACK, str(launch.admin_port),
+        "--wallet-type", "askar-anoncreds",
+        "--wallet-name", launch.wallet_name,
+        "--wallet-key-derivation-method", launch.derivation,
+        "--auto-provision",
+        "--log-level", launch.log_level,
+    ]  # fmt: skip
+    for plugin in launch.plugins:
+        args += ["--plugin", plugin]
+    return args + list(launch.extra_args)
+
+
+def holder_extra_args(settings: WalletSettings) -> tuple[str, ...]:
+    """The learner's agent: keeps exchange records for history, answers nothing by itself."""
+    args = [
+        "--preserve-exchange-records",
+        "--auto-store-credential",
+        "--auto-accept-requests",
+        "--auto-ping-connection",
+        "--monitor-revocation-notification",
+    ]
+    args += ledger_args(settings)
+    if settings.mediator_invitation:
+        args += ["--mediator-invitation", settings.mediator_invitation]
+    check_holder_args(args)
+    return tuple(args)
+
+
+def ledger_args(settings: WalletSettings) -> list[str]:
+    """An Indy genesis source when configured (untestable offline), else `--no-ledger`."""
+    if settings.genesis_file is not None:
+        return ["--genesis-file", str(settings.genesis_file)]
+    if settings.genesis_url is not None:
+        return ["--genesis-url", settings.genesis_url]
+    return ["--no-ledger"]
+
+
+def check_holder_args(args: list[str]) -> None:
+    """Refuse to build a holder command line that could answer without consent or leak keys."""
+    bad = FORBIDDEN_HOLDER_FLAGS.intersection(args)
+    if bad:
+        raise ValueError(f"refusing to start the learner's agent with {sorted(bad)}")

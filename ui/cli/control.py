@@ -1,0 +1,104 @@
+"""`stop`, `status` and `login`: talk to a wallet that `start` runs in another terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from config.data_dir import DataDir
+from ui.cli import exit_codes
+
+STOP_WAIT_SECONDS = 40.0
+
+
+def _run_facts(data_dir: DataDir) -> dict[str, Any] | None:
+    """run.json if its controller still runs; a stale file (after a crash) is removed."""
+    try:
+        facts = json.loads(data_dir.run_file.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if not _is_our_controller(int(facts.get("controller_pid", 0))):
+        data_dir.run_file.unlink(missing_ok=True)
+        return None
+    return facts
+
+
+def _is_our_controller(pid: int) -> bool:
+    """The pid lives and runs learner-wallet (pids are reused after a crash)."""
+    if pid <= 0:
+        return False
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            command = handle.read().replace(b"\0", b" ")
+    except OSError:
+        return False
+    return b"learner-wallet" in command or b"ui.cli.main" in command
+
+
+def _api(data_dir: DataDir, facts: dict[str, Any], method: str, path: str) -> Any:
+    token = data_dir.ui_token_file.read_text().strip()
+    base = str(facts["ui_url"])
+    if not base.startswith("http://127.0.0.1:"):
+        raise ValueError(f"run.json names a non-loopback address {base!r}")
+    request = urllib.request.Request(  # noqa: S310 (checked above: loopback http only)
+        base.rstrip("/") + path,
+        method=method,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        return json.loads(response.read())
+
+
+def status(data_dir: DataDir) -> int:
+    facts = _run_facts(data_dir)
+    if facts is None:
+        state = "initialized" if data_dir.is_initialized() else "not initialized"
+        print(f"Learner Wallet is not running ({data_dir.root}: {state}).")
+        return exit_codes.NOT_RUNNING
+    print(f"Learner Wallet runs (controller pid {facts['controller_pid']}, "
+          f"ACA-Py pid {facts['acapy_pid']}) at {facts['ui_url']}")  # fmt: skip
+    try:
+        body = _api(data_dir, facts, "GET", "/api/status")
+    except (OSError, urllib.error.URLError, ValueError) as error:
+        print(f"  but its API does not answer: {error}")
+        return exit_codes.FAILED
+    print(f"  agent: {body['agent_state']}, ACA-Py {body['acapy_version']}, "
+          f"wallet {body['wallet_name']}, restarts {body['restarts']}")  # fmt: skip
+    if body.get("counts"):
+        counts = ", ".join(f"{name} {value}" for name, value in body["counts"].items())
+        print(f"  {counts}")
+    return exit_codes.OK if body["ready"] else exit_codes.FAILED
+
+
+def stop(data_dir: DataDir) -> int:
+    facts = _run_facts(data_dir)
+    if facts is None:
+        print(f"Learner Wallet is not running ({data_dir.root}).")
+        return exit_codes.NOT_RUNNING
+    pid = int(facts["controller_pid"])
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if not _is_our_controller(pid):
+            print("Learner Wallet stopped.")
+            return exit_codes.OK
+        time.sleep(0.2)
+    print(f"error: the wallet (pid {pid}) did not stop within {STOP_WAIT_SECONDS:.0f} s",
+          file=sys.stderr)  # fmt: skip
+    return exit_codes.FAILED
+
+
+def login(data_dir: DataDir) -> int:
+    facts = _run_facts(data_dir)
+    if facts is None:
+        print(f"Learner Wallet is not running ({data_dir.root}).", file=sys.stderr)
+        return exit_codes.NOT_RUNNING
+    body = _api(data_dir, facts, "POST", "/api/session/login-link")
+    print(f"Open this link to log in (it works once): {body['login_url']}")
+    return exit_codes.OK

@@ -1,0 +1,108 @@
+"""`init`, `start` and `demo`: create a wallet and run it in the foreground."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from agent.ports import PortInUseError
+from agent.process import AcaPyStartError
+from config.data_dir import DataDir
+from config.settings import SettingsError, load_settings
+from ui.cli import exit_codes
+from ui.runtime import RunningWallet, run_wallet
+from wallet.provision import WalletExistsError, init_wallet
+from wallet.wallet_key import (
+    PASSPHRASE_VARIABLE,
+    WalletKeyError,
+    load_key,
+    load_wallet_record,
+    usable_keyring,
+)
+
+# The demo wallet holds only demo data; without an OS keyring it uses this passphrase.
+DEMO_PASSPHRASE = "learner-wallet-demo"  # noqa: S105 (demo data only, said when used)
+
+
+def _read_passphrase(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise WalletKeyError(
+            f"no OS keyring and no terminal to ask for a passphrase: set {PASSPHRASE_VARIABLE}"
+        )
+    return getpass.getpass(prompt)
+
+
+def fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def init(data_dir: DataDir) -> int:
+    try:
+        subject_dids = asyncio.run(init_wallet(data_dir, _read_passphrase))
+    except WalletExistsError as error:
+        return fail(str(error), exit_codes.NO_WALLET)
+    except WalletKeyError as error:
+        return fail(str(error), exit_codes.WRONG_KEY)
+    except SettingsError as error:
+        return fail(str(error), exit_codes.BAD_SETTINGS)
+    except PortInUseError as error:
+        return fail(str(error), exit_codes.PORT_IN_USE)
+    except AcaPyStartError as error:
+        return fail(f"could not create the wallet: {error}", exit_codes.FAILED)
+    record = load_wallet_record(data_dir)
+    where = "the OS keyring" if record.key_storage == "keyring" else "your passphrase"
+    print(f"Created a wallet in {data_dir.root} (key kept in {where}).")
+    for key_type, did in subject_dids.items():
+        print(f"  {key_type} subject DID: {did}")
+    print("Next: learner-wallet start")
+    return exit_codes.OK
+
+
+def start(data_dir: DataDir) -> int:
+    try:
+        settings = load_settings(data_dir.config_file)
+        record = load_wallet_record(data_dir)
+        secret = load_key(data_dir, _read_passphrase)
+    except SettingsError as error:
+        return fail(str(error), exit_codes.BAD_SETTINGS)
+    except WalletKeyError as error:
+        code = exit_codes.NO_WALLET if not data_dir.is_initialized() else exit_codes.WRONG_KEY
+        return fail(str(error), code)
+    try:
+        asyncio.run(run_wallet(data_dir, settings, record, secret, _announce))
+    except WalletKeyError as error:
+        return fail(str(error), exit_codes.WRONG_KEY)
+    except PortInUseError as error:
+        return fail(str(error), exit_codes.PORT_IN_USE)
+    except AcaPyStartError as error:
+        return fail(f"the wallet's agent did not start: {error}", exit_codes.FAILED)
+    print("Learner Wallet stopped.")
+    return exit_codes.OK
+
+
+def _announce(running: RunningWallet) -> None:
+    print(f"Learner Wallet is running at {running.ui_url}", flush=True)
+    print(f"Open this link to log in (it works once): {running.login_url}", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def demo_data_dir() -> DataDir:
+    return DataDir(Path(user_data_dir("learner-wallet")) / "demo")
+
+
+def demo(data_dir: DataDir) -> int:
+    """Until the guided demo exists (issue #7): create a demo wallet if needed and start it."""
+    if usable_keyring() is None and PASSPHRASE_VARIABLE not in os.environ:
+        print("No OS keyring here: the demo wallet uses a fixed demo passphrase.")
+        os.environ[PASSPHRASE_VARIABLE] = DEMO_PASSPHRASE
+    if not data_dir.is_initialized():
+        code = init(data_dir)
+        if code != exit_codes.OK:
+            return code
+    return start(data_dir)

@@ -1,0 +1,31 @@
+"""Logging for the controller: a file in the data dir, and the terminal for warnings."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+
+from config.data_dir import DataDir
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(data_dir: DataDir | None, verbose: bool) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.INFO if verbose else logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(console)
+    if data_dir is not None and data_dir.root.exists():
+        data_dir.logs.mkdir(mode=0o700, exist_ok=True)
+        log_file = data_dir.logs / "controller.log"
+        handler = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=5_000_000, backupCount=3, encoding="utf-8"
+        )
+        os.chmod(log_file, 0o600)
+        handler.setFormatter(logging.Formatter(FORMAT))
+        root.addHandler(handler)
+    # aiohttp's access log would record login links; it is never enabled.
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)

@@ -1,0 +1,63 @@
+"""`learner-wallet`: the command line. Each command lives in its own small function."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from config.data_dir import HOME_VARIABLE, DataDir, resolve_data_dir
+from ui.cli import control, lifecycle
+from ui.cli.logs import configure_logging
+
+DESCRIPTION = """\
+Learner Wallet keeps your learning credentials (badges, micro-credentials, certificates)
+on your own computer. Issuers send them over DIDComm; verifiers ask for proof, and nothing
+is shared until you approve it."""
+
+EPILOG = f"""\
+The data dir is --data-dir, else ${HOME_VARIABLE}, else your platform's user data dir.
+Settings: <data dir>/config.toml and LEARNER_WALLET_* variables (see README.md).
+Exit codes: 0 ok, 1 failed, 2 usage, 3 no wallet or wallet exists, 4 wrong key,
+5 port in use, 6 invalid settings, 7 not running."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="learner-wallet",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data-dir", help="where this wallet lives (default: see below)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="say more, log more")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "init", help="create a new wallet: key in the OS keyring (or a passphrase), DIDs"
+    )
+    commands.add_parser("start", help="run the wallet and print the address of its UI")
+    commands.add_parser("stop", help="stop a wallet started with `start` in another terminal")
+    commands.add_parser("status", help="say whether the wallet runs, and where")
+    commands.add_parser("login", help="print a fresh login link for the running wallet's UI")
+    commands.add_parser("demo", help="create a demo wallet if needed and start it")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    data_dir = DataDir(resolve_data_dir(args.data_dir))
+    if args.command == "demo" and not args.data_dir:
+        data_dir = lifecycle.demo_data_dir()
+    configure_logging(data_dir, args.verbose)
+    handlers = {
+        "init": lifecycle.init,
+        "start": lifecycle.start,
+        "demo": lifecycle.demo,
+        "stop": control.stop,
+        "status": control.status,
+        "login": control.login,
+    }
+    return handlers[args.command](data_dir)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""`learner-wallet start`: wires the agent, webhooks, reconciliation and the local server.
+
+Runs until SIGINT/SIGTERM, then stops everything it started, ACA-Py last but one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import secrets
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from agent.admin_client import AdminClient
+from agent.events import EventBus
+from agent.ports import LOOPBACK, port_or_free
+from agent.reconcile import reconcile
+from agent.webhooks import WebhookReceiver
+from config.data_dir import DataDir
+from config.settings import WalletSettings
+from ui.web.app import create_app, start_site
+from ui.web.security import UiSecrets
+from ui.web.services import WalletServices
+from wallet.holder_agent import start_holder_agent
+from wallet.provision import ensure_ui_token
+from wallet.wallet_key import WalletRecord, WalletSecret, write_private
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunningWallet:
+    """What `start` tells the learner once everything is up."""
+
+    ui_url: str
+    login_url: str
+    acapy_pid: int
+
+
+async def run_wallet(
+    data_dir: DataDir,
+    settings: WalletSettings,
+    record: WalletRecord,
+    secret: WalletSecret,
+    on_ready: Callable[[RunningWallet], None],
+    stop: asyncio.Event | None = None,
+) -> None:
+    """Start everything, call `on_ready`, wait for a stop signal, then shut down cleanly."""
+    stop = stop or _stop_on_signals()
+    ui_port = port_or_free(settings.ui_port, "LEARNER_WALLET_UI_PORT")
+    bus = EventBus()
+    webhook_secret = secrets.token_urlsafe(32)
+    webhooks = WebhookReceiver(bus, webhook_secret)
+    await webhooks.start()
+    agent = None
+    client = None
+    runner = None
+    try:
+        agent = await start_holder_agent(
+            data_dir,
+            settings,
+            record,
+            secret,
+            webhook_url=webhooks.url,
+            webhook_secret=webhook_secret,
+            bus=bus,
+        )
+        client = AdminClient(agent.admin_url, agent.admin_key)
+        found = await reconcile(client, bus)
+        LOGGER.info(
+            "reconciled: %d offers, %d proof requests pending",
+            len(found.offers),
+            len(found.requests),
+        )
+        ui = UiSecrets(api_token=ensure_ui_token(data_dir), port=ui_port)
+        services = WalletServices(data_dir, settings, record, agent, client, bus)
+        runner = await start_site(create_app(services, ui), ui_port)
+        ui_url = f"http://{LOOPBACK}:{ui_port}/"
+        _write_run_file(data_dir, ui_url, agent.pid or 0, webhooks.port)
+        login_url = f"{ui_url}login?code={ui.login_code}"
+        on_ready(RunningWallet(ui_url=ui_url, login_url=login_url, acapy_pid=agent.pid or 0))
+        await stop.wait()
+        LOGGER.info("stopping")
+    finally:
+        data_dir.run_file.unlink(missing_ok=True)
+        if runner is not None:
+            await runner.cleanup()
+        if client is not None:
+            await client.close()
+        if agent is not None:
+            await agent.stop()
+        await webhooks.stop()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+def _write_run_file(data_dir: DataDir, ui_url: str, acapy_pid: int, webhook_port: int) -> None:
+    """Pids and addresses for `status` and `stop`; no secrets."""
+    facts = {
+        "controller_pid": os.getpid(),
+        "acapy_pid": acapy_pid,
+        "ui_url": ui_url,
+        "webhook_port": webhook_port,
+        "started": datetime.now(UTC).isoformat(),
+    }
+    write_private(data_dir.run_file, json.dumps(facts, indent=2))

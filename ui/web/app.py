@@ -1,0 +1,77 @@
+"""The local web server: JSON API (and, with later issues, the learner's screens)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from agent.ports import LOOPBACK
+from ui.web.errors import ApiError, json_errors
+from ui.web.security import SESSION_COOKIE, UiSecrets, security_headers, security_middleware
+from ui.web.services import SERVICES_KEY, WalletServices
+from ui.web.status_api import get_status
+
+UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
+
+
+def create_app(services: WalletServices, ui: UiSecrets) -> web.Application:
+    app = web.Application(
+        middlewares=[security_headers(), security_middleware(ui), json_errors],
+        client_max_size=256 * 1024,
+    )
+    app[SERVICES_KEY] = services
+    app[UI_SECRETS_KEY] = ui
+    app.router.add_get("/login", login)
+    app.router.add_get("/", home)
+    app.router.add_get("/api/status", get_status)
+    app.router.add_post("/api/session/login-link", new_login_link)
+    return app
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    """Trade the one-time code from the printed link for an HttpOnly session cookie."""
+    ui = request.app[UI_SECRETS_KEY]
+    session_id = ui.redeem_login_code(request.query.get("code", ""))
+    if session_id is None:
+        return web.Response(
+            status=401,
+            content_type="text/html",
+            text=(
+                "<!doctype html><title>Learner Wallet: log in</title>"
+                "<h1>This login link is used up or wrong</h1>"
+                "<p>Each link works once. Run <code>learner-wallet start</code> again, "
+                "or <code>learner-wallet login</code>, and open the new link.</p>"
+            ),
+        )
+    response = web.HTTPSeeOther("/")
+    response.set_cookie(
+        SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/", secure=False
+    )
+    raise response
+
+
+async def new_login_link(request: web.Request) -> web.Response:
+    """A fresh one-time login link, for `learner-wallet login` (bearer token only)."""
+    if request.get("auth") != "token":
+        raise ApiError(403, "token_required", "only the API token may create login links")
+    ui = request.app[UI_SECRETS_KEY]
+    code = ui.new_login_code()
+    return web.json_response({"login_url": f"http://127.0.0.1:{ui.port}/login?code={code}"})
+
+
+async def home(request: web.Request) -> web.Response:
+    """A plain page until the learner's screens exist (issue #6)."""
+    return web.Response(
+        content_type="text/html",
+        text=(
+            "<!doctype html><html lang='en'><title>Learner Wallet</title>"
+            "<h1>Learner Wallet is running</h1>"
+            "<p>Status: <a href='/api/status'>/api/status</a></p></html>"
+        ),
+    )
+
+
+async def start_site(app: web.Application, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, LOOPBACK, port).start()
+    return runner

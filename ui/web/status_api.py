@@ -1,0 +1,67 @@
+"""GET /api/status: is the wallet ready, what runs, and how much it holds."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from agent.admin_client import AdminApiError
+from agent.reconcile import OPEN_OFFER_STATE, OPEN_REQUEST_STATE
+from ui.web.services import services_of
+
+
+class StatusCounts(BaseModel):
+    connections: int
+    dids: int
+    pending_offers: int
+    pending_requests: int
+
+
+class StatusResponse(BaseModel):
+    ready: bool
+    agent_state: str
+    acapy_version: str | None
+    wallet_name: str
+    label: str
+    restarts: int
+    last_error: str | None
+    counts: StatusCounts | None
+
+
+async def get_status(request: web.Request) -> web.Response:
+    services = services_of(request)
+    agent = services.agent
+    version: str | None = None
+    counts: StatusCounts | None = None
+    ready = agent.state == "ready" and await services.client.is_ready()
+    if ready:
+        try:
+            status, connections, dids, offers, requests = await asyncio.gather(
+                services.client.status(),
+                services.client.list_connections(),
+                services.client.list_dids(),
+                services.client.list_credential_exchanges(state=OPEN_OFFER_STATE),
+                services.client.list_presentation_exchanges(state=OPEN_REQUEST_STATE),
+            )
+            version = status.version
+            counts = StatusCounts(
+                connections=len(connections),
+                dids=len(dids),
+                pending_offers=len(offers),
+                pending_requests=len(requests),
+            )
+        except AdminApiError:
+            ready = False
+    body = StatusResponse(
+        ready=ready,
+        agent_state=agent.state,
+        acapy_version=version,
+        wallet_name=services.record.wallet_name,
+        label=services.settings.label,
+        restarts=agent.restarts,
+        last_error=agent.last_error,
+        counts=counts,
+    )
+    return web.json_response(text=body.model_dump_json())

@@ -1,0 +1,77 @@
+"""The learner's own ACA-Py agent: its launch from settings, and start with port retries."""
+
+from __future__ import annotations
+
+import logging
+
+from agent.events import EventBus
+from agent.ports import free_port, port_or_free
+from agent.process import AcaPyProcess, AcaPySecrets, AcaPyStartError, log_path
+from config.acapy_args import CORE_PLUGINS, AcaPyLaunch, holder_extra_args
+from config.data_dir import DataDir
+from config.settings import WalletSettings
+from wallet.key_check import check_wallet_key
+from wallet.wallet_key import WalletRecord, WalletSecret
+
+LOGGER = logging.getLogger(__name__)
+PORT_ATTEMPTS = 3
+
+
+def holder_launch(
+    data_dir: DataDir,
+    settings: WalletSettings,
+    record: WalletRecord,
+    secret: WalletSecret,
+) -> AcaPyLaunch:
+    return AcaPyLaunch(
+        label=settings.label,
+        acapy_home=data_dir.acapy_home,
+        wallet_name=record.wallet_name,
+        admin_port=free_port(),
+        inbound_port=port_or_free(settings.inbound_port, "LEARNER_WALLET_INBOUND_PORT"),
+        log_file=log_path(data_dir.logs, "holder"),
+        derivation=secret.derivation,
+        endpoint=settings.endpoint,
+        log_level=settings.log_level,
+        plugins=CORE_PLUGINS,
+        extra_args=holder_extra_args(settings),
+    )
+
+
+async def start_holder_agent(
+    data_dir: DataDir,
+    settings: WalletSettings,
+    record: WalletRecord,
+    secret: WalletSecret,
+    *,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    bus: EventBus | None = None,
+    check_key: bool = True,
+) -> AcaPyProcess:
+    """Start the holder; a port taken between our pick and ACA-Py's bind is picked again."""
+    if check_key:
+        await check_wallet_key(data_dir.acapy_wallet_dir(record.wallet_name), secret)
+    launch = holder_launch(data_dir, settings, record, secret)
+    agent_secrets = AcaPySecrets(wallet_key=secret.key)
+    if webhook_secret is not None:
+        agent_secrets = AcaPySecrets(wallet_key=secret.key, webhook_secret=webhook_secret)
+    for attempt in range(1, PORT_ATTEMPTS + 1):
+        agent = AcaPyProcess(
+            launch,
+            agent_secrets,
+            webhook_url=webhook_url,
+            restart_limit=settings.restart_limit,
+            bus=bus,
+        )
+        try:
+            await agent.start()
+            return agent
+        except AcaPyStartError as error:
+            chose_inbound = settings.inbound_port == 0
+            if not error.port_in_use or attempt == PORT_ATTEMPTS:
+                raise
+            LOGGER.info("a port was taken before ACA-Py could bind it; picking new ones")
+            inbound = free_port() if chose_inbound else launch.inbound_port
+            launch = launch.with_ports(free_port(), inbound)
+    raise AssertionError("unreachable")
