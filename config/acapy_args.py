@@ -35,7 +35,7 @@ class AcaPyLaunch:
     admin_port: int
     inbound_port: int
     log_file: Path
-    derivation: Literal["RAW", "ARGON2I_MOD"] = "RAW"
+    derivation: Literal["RAW", "kdf:argon2i:mod"] = "RAW"
     endpoint: str | None = None
     log_level: str = "info"
     plugins: tuple[str, ...] = ()

@@ -26,8 +26,8 @@ PASSPHRASE_VARIABLE = "LEARNER_WALLET_PASSPHRASE"  # noqa: S105 (a variable name
 MIN_PASSPHRASE_LENGTH = 8
 
 KeyStorage = Literal["keyring", "passphrase"]
-# ACA-Py's names for Askar's key derivations (`--wallet-key-derivation-method`).
-Derivation = Literal["RAW", "ARGON2I_MOD"]
+# Askar's key derivations, as ACA-Py passes them on (`--wallet-key-derivation-method`).
+Derivation = Literal["RAW", "kdf:argon2i:mod"]
 
 
 class WalletKeyError(Exception):
@@ -87,7 +87,7 @@ def provision_key(data_dir: DataDir, read_passphrase: PassphraseReader) -> Walle
         storage: KeyStorage = "keyring"
     else:
         passphrase = _new_passphrase(read_passphrase)
-        secret = WalletSecret(key=passphrase, derivation="ARGON2I_MOD")
+        secret = WalletSecret(key=passphrase, derivation="kdf:argon2i:mod")
         storage = "passphrase"
     record = WalletRecord(wallet_name=wallet_name, key_storage=storage, created=datetime.now(UTC))
     write_private(data_dir.wallet_file, record.model_dump_json(indent=2))
@@ -112,7 +112,7 @@ def load_key(data_dir: DataDir, read_passphrase: PassphraseReader) -> WalletSecr
         passphrase = os.environ.get(PASSPHRASE_VARIABLE) or read_passphrase("Wallet passphrase: ")
         if not passphrase:
             raise WalletKeyError(f"no passphrase given (type it, or set {PASSPHRASE_VARIABLE})")
-        return WalletSecret(key=passphrase, derivation="ARGON2I_MOD")
+        return WalletSecret(key=passphrase, derivation="kdf:argon2i:mod")
     try:
         key = keyring.get_password(KEYRING_SERVICE, _keyring_user(data_dir))
     except keyring.errors.KeyringError as error:

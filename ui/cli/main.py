@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir(resolve_data_dir(args.data_dir))
     if args.command == "demo" and not args.data_dir:
         data_dir = lifecycle.demo_data_dir()
-    configure_logging(data_dir, args.verbose)
+    # `init` must leave an existing wallet untouched, log file included.
+    configure_logging(data_dir if args.command != "init" else None, args.verbose)
     handlers = {
         "init": lifecycle.init,
         "start": lifecycle.start,

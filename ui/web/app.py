@@ -6,7 +6,13 @@ from aiohttp import web
 
 from agent.ports import LOOPBACK
 from ui.web.errors import ApiError, json_errors
-from ui.web.security import SESSION_COOKIE, UiSecrets, security_headers, security_middleware
+from ui.web.security import (
+    AUTH_KEY,
+    SESSION_COOKIE,
+    UiSecrets,
+    security_headers,
+    security_middleware,
+)
 from ui.web.services import SERVICES_KEY, WalletServices
 from ui.web.status_api import get_status
 
@@ -51,7 +57,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 async def new_login_link(request: web.Request) -> web.Response:
     """A fresh one-time login link, for `learner-wallet login` (bearer token only)."""
-    if request.get("auth") != "token":
+    if request.get(AUTH_KEY) != "token":
         raise ApiError(403, "token_required", "only the API token may create login links")
     ui = request.app[UI_SECRETS_KEY]
     code = ui.new_login_code()

@@ -19,6 +19,8 @@ SESSION_COOKIE = "lw_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/login", "/favicon.ico"})
+AUTH_KEY = web.RequestKey("auth", str)  # "token" or "session"
+CSRF_KEY = web.RequestKey("csrf", str)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def security_middleware(ui: UiSecrets) -> web.middleware:
         if request.path in PUBLIC_PATHS:
             return await handler(request)
         if _bearer_ok(request, ui):
-            request["auth"] = "token"
+            request[AUTH_KEY] = "token"
             return await handler(request)
         csrf = _session_csrf(request, ui)
         if csrf is None:
@@ -96,8 +98,8 @@ def security_middleware(ui: UiSecrets) -> web.middleware:
                     ApiError(403, "csrf", "missing or wrong CSRF token or Origin",
                              "reload the page and try again")
                 )  # fmt: skip
-        request["auth"] = "session"
-        request["csrf"] = csrf
+        request[AUTH_KEY] = "session"
+        request[CSRF_KEY] = csrf
         return await handler(request)
 
     return check

@@ -26,6 +26,7 @@ class StatusResponse(BaseModel):
     wallet_name: str
     label: str
     restarts: int
+    agent_pid: int | None
     last_error: str | None
     counts: StatusCounts | None
 
@@ -61,6 +62,7 @@ async def get_status(request: web.Request) -> web.Response:
         wallet_name=services.record.wallet_name,
         label=services.settings.label,
         restarts=agent.restarts,
+        agent_pid=agent.pid if agent.is_running() else None,
         last_error=agent.last_error,
         counts=counts,
     )

@@ -1,0 +1,158 @@
+"""Prompt items for an AnonCreds (or Indy) proof request: attributes, groups, predicates."""
+
+import re
+
+from .credentials import AnonCredsCandidate
+from .models import CandidateView, ItemKind, MissingCredential, PromptItem, ProvenFact, SharedValue
+from .request import AnonCredsRequest, AttributeSpec, PredicateSpec
+from .restrictions import attribute_value, fits, issuer_of, missing_for
+from .trust import TrustList
+from .wording import HIDE_WARNING, human_name, is_sensitive, predicate_sentence
+
+_INTEGER = re.compile(r"-?\d{1,18}")
+
+
+def anoncreds_items(
+    request: AnonCredsRequest, candidates: list[AnonCredsCandidate], trust_list: TrustList
+) -> list[PromptItem]:
+    """One item per requested attribute, attribute group and predicate."""
+    items = [
+        _attribute_item(referent, spec, candidates, trust_list)
+        for referent, spec in request.requested_attributes.items()
+    ]
+    items += [
+        _predicate_item(referent, spec, candidates, trust_list)
+        for referent, spec in request.requested_predicates.items()
+    ]
+    return items
+
+
+def _attribute_item(
+    referent: str, spec: AttributeSpec, candidates: list[AnonCredsCandidate], trust: TrustList
+) -> PromptItem:
+    names = spec.attribute_names
+    views = []
+    for candidate in candidates:
+        values = [attribute_value(candidate, name) for name in names]
+        if any(v is None for v in values) or not fits(spec.restrictions, candidate, referent):
+            continue
+        will_see = [SharedValue(name=n, value=str(v)) for n, v in zip(names, values, strict=True)]
+        views.append(_view(candidate, trust, will_see=will_see))
+    single = spec.name is not None
+    self_attestable = single and not any(spec.restrictions)
+    usable = [v for v in views if v.usable]
+    title = ", ".join(human_name(n) for n in names)
+    return PromptItem(
+        kind=ItemKind.ATTRIBUTE if single else ItemKind.ATTRIBUTE_GROUP,
+        referent=referent,
+        title=title,
+        names=names,
+        candidates=_newest_first(views, candidates),
+        default_credential_id=_newest(usable, candidates),
+        may_hide=single and bool(usable),
+        hide_warning=HIDE_WARNING if single and usable else None,
+        self_attestable=self_attestable,
+        missing=None if usable or self_attestable else missing_for(title, spec.restrictions),
+        sensitive_names=[n for n in names if is_sensitive(n)],
+    )
+
+
+def _predicate_item(
+    referent: str, spec: PredicateSpec, candidates: list[AnonCredsCandidate], trust: TrustList
+) -> PromptItem:
+    fact = ProvenFact(
+        name=spec.name,
+        p_type=spec.p_type,
+        p_value=spec.p_value,
+        sentence=predicate_sentence(spec.name, spec.p_type, spec.p_value),
+    )
+    views = []
+    for candidate in candidates:
+        value = attribute_value(candidate, spec.name)
+        if value is None or not fits(spec.restrictions, candidate, referent):
+            continue
+        problem = _predicate_problem(spec, value)
+        views.append(_view(candidate, trust, proven=[fact], problem=problem))
+    usable = [v for v in views if v.usable]
+    return PromptItem(
+        kind=ItemKind.PREDICATE,
+        referent=referent,
+        title=human_name(spec.name),
+        names=[spec.name],
+        candidates=_newest_first(views, candidates),
+        default_credential_id=_newest(usable, candidates),
+        predicate=fact,
+        missing=None if usable else _predicate_missing(spec, views),
+    )
+
+
+def _predicate_problem(spec: PredicateSpec, value: str) -> str | None:
+    words = human_name(spec.name)
+    if not _INTEGER.fullmatch(value.strip()):
+        return f"your {words} here is not a whole number, so it cannot be proven this way"
+    if not _holds(int(value), spec.p_type, spec.p_value):
+        return f"your {words} here ({value}) does not meet the condition"
+    return None
+
+
+def _holds(value: int, p_type: str, bound: int) -> bool:
+    return {
+        ">=": value >= bound,
+        ">": value > bound,
+        "<=": value <= bound,
+        "<": value < bound,
+    }[p_type]
+
+
+def _predicate_missing(spec: PredicateSpec, views: list[CandidateView]) -> MissingCredential:
+    missing = missing_for(
+        predicate_sentence(spec.name, spec.p_type, spec.p_value), spec.restrictions
+    )
+    reasons = sorted({r for v in views for r in v.reasons})
+    if not reasons:
+        return missing
+    return missing.model_copy(update={"sentence": f"{missing.sentence} ({'; '.join(reasons)})"})
+
+
+def _view(
+    candidate: AnonCredsCandidate,
+    trust: TrustList,
+    will_see: list[SharedValue] | None = None,
+    proven: list[ProvenFact] | None = None,
+    problem: str | None = None,
+) -> CandidateView:
+    issuer = issuer_of(candidate.cred_info.cred_def_id)
+    reasons = [
+        r for r in (problem, "this credential has been revoked" if candidate.revoked else None) if r
+    ]
+    return CandidateView(
+        credential_id=candidate.credential_id,
+        format="anoncreds",
+        title=_title(candidate),
+        issuer_id=issuer,
+        issuer=trust.lookup(issuer),
+        usable=not reasons,
+        reasons=reasons,
+        will_see=will_see or [],
+        only_proven=proven or [],
+    )
+
+
+def _title(candidate: AnonCredsCandidate) -> str:
+    parts = candidate.cred_info.schema_id.split(":")
+    if len(parts) == 4 and parts[1] == "2":
+        return f"{parts[2]} {parts[3]}"
+    return "AnonCreds credential"
+
+
+def _newest(usable: list[CandidateView], candidates: list[AnonCredsCandidate]) -> str | None:
+    """ACA-Py returns AnonCreds matches oldest first; cred_info carries no issue date."""
+    ordered = _newest_first(usable, candidates)
+    return ordered[0].credential_id if ordered else None
+
+
+def _newest_first(
+    views: list[CandidateView], candidates: list[AnonCredsCandidate]
+) -> list[CandidateView]:
+    position = {c.credential_id: c.position for c in candidates}
+    return sorted(views, key=lambda v: (not v.usable, -position.get(v.credential_id, 0)))

@@ -1,0 +1,166 @@
+"""Prompt items for a DIF Presentation Exchange request, one per input descriptor."""
+
+from datetime import datetime
+
+from .credentials import W3CCandidate
+from .dif_match import FieldMatch, as_text, credential_leaves, match_fields, matches_schema
+from .jsonpath import parse_path
+from .models import CandidateView, ItemKind, MissingCredential, PromptItem, SharedValue
+from .request import DifRequest, InputDescriptor
+from .trust import TrustList
+from .wording import SELECTIVE, WHOLE_CREDENTIAL, WHOLE_NOT_LIMITED, human_name, is_sensitive
+
+ALWAYS_DISCLOSED = (
+    "id",
+    "type",
+    "issuer",
+    "issuanceDate",
+    "credentialSubject.id",
+    "credentialSubject.type",
+)
+
+
+def dif_items(
+    request: DifRequest, candidates: list[W3CCandidate], trust: TrustList, now: datetime
+) -> list[PromptItem]:
+    """One item per input descriptor, each listing the credentials that satisfy it."""
+    definition = request.presentation_definition
+    optional = _optional_descriptors(request)
+    items = []
+    for descriptor in definition.input_descriptors:
+        views = [
+            view
+            for candidate in candidates
+            if (view := _view(descriptor, candidate, definition.proof_types, trust, now))
+        ]
+        views.sort(key=lambda v: (not v.usable, -(v.issued.timestamp() if v.issued else 0)))
+        names = [_field_name(f.path[0]) for f in descriptor.constraints.fields]
+        title = descriptor.name or descriptor.id
+        items.append(
+            PromptItem(
+                kind=ItemKind.INPUT_DESCRIPTOR,
+                referent=descriptor.id,
+                title=title,
+                names=names,
+                purpose=descriptor.purpose,
+                required=descriptor.id not in optional,
+                candidates=views,
+                selective=descriptor.constraints.selective,
+                missing=None if any(v.usable for v in views) else _missing(descriptor),
+                sensitive_names=[n for n in names if is_sensitive(n)],
+            )
+        )
+    return items
+
+
+def _view(
+    descriptor: InputDescriptor,
+    candidate: W3CCandidate,
+    proof_types: list[str] | None,
+    trust: TrustList,
+    now: datetime,
+) -> CandidateView | None:
+    if not matches_schema(descriptor, candidate):
+        return None
+    matches = match_fields(descriptor, candidate)
+    if matches is None:
+        return None
+    if descriptor.constraints.subject_is_issuer == "required" and (
+        candidate.issuer_id not in candidate.subject_ids
+    ):
+        return None
+    selective = descriptor.constraints.selective
+    derived = selective and candidate.is_bbs
+    reasons = _problems(candidate, selective, proof_types, now)
+    return CandidateView(
+        credential_id=candidate.record_id,
+        format="w3c",
+        title=_title(candidate),
+        issuer_id=candidate.issuer_id,
+        issuer=trust.lookup(candidate.issuer_id),
+        issued=candidate.date("issuanceDate", "validFrom"),
+        subject_ids=candidate.subject_ids,
+        usable=not reasons,
+        reasons=reasons,
+        will_see=_selected(candidate, matches) if derived else _whole(candidate),
+        whole_credential=not derived,
+        statement=SELECTIVE
+        if derived
+        else WHOLE_NOT_LIMITED
+        if candidate.is_bbs
+        else WHOLE_CREDENTIAL,
+    )
+
+
+def _problems(
+    candidate: W3CCandidate, selective: bool, proof_types: list[str] | None, now: datetime
+) -> list[str]:
+    problems = []
+    if candidate.revoked:
+        problems.append("this credential has been revoked")
+    expires = candidate.date("expirationDate", "validUntil")
+    if expires and expires < now:
+        problems.append(f"this credential expired on {expires.date().isoformat()}")
+    starts = candidate.date("validFrom")
+    if starts and starts > now:
+        problems.append("this credential is not valid yet")
+    if selective and not candidate.is_bbs:
+        problems.append(
+            "the verifier wants only some fields shared, which this credential's signature "
+            "cannot do"
+        )
+    elif proof_types is not None and not set(candidate.proof_types) & set(proof_types):
+        problems.append("the verifier does not accept this credential's kind of signature")
+    if not [s for s in candidate.subject_ids if s.startswith("did:")]:
+        problems.append("this credential is not bound to a DID of yours, so it cannot be presented")
+    return problems
+
+
+def _selected(candidate: W3CCandidate, matches: list[FieldMatch]) -> list[SharedValue]:
+    """A derived BBS proof shows the matched fields plus what ACA-Py always discloses."""
+    seen = {m.name: as_text(m.value) for m in matches}
+    leaves = dict(credential_leaves(candidate.credential))
+    always = [
+        SharedValue(name=name, value=value, always_disclosed=True)
+        for name, value in leaves.items()
+        if _always(name) and name not in seen
+    ]
+    return [SharedValue(name=n, value=v) for n, v in seen.items()] + always
+
+
+def _whole(candidate: W3CCandidate) -> list[SharedValue]:
+    return [SharedValue(name=n, value=v) for n, v in credential_leaves(candidate.credential)]
+
+
+def _always(name: str) -> bool:
+    return any(name == key or name.startswith((f"{key}.", f"{key}[")) for key in ALWAYS_DISCLOSED)
+
+
+def _title(candidate: W3CCandidate) -> str:
+    """From the type, not the ``name`` field, so history never holds a credential value."""
+    specific = [t for t in candidate.types if t != "VerifiableCredential"]
+    return human_name(specific[-1]) if specific else "verifiable credential"
+
+
+def _field_name(path: str) -> str:
+    return parse_path(path).leaf_name
+
+
+def _missing(descriptor: InputDescriptor) -> MissingCredential:
+    what = descriptor.name or descriptor.id
+    kinds = [u for u in descriptor.schema_uris if not u.endswith("#VerifiableCredential")]
+    sources = [f"a credential of type {u}" for u in kinds]
+    sentence = f"You have no credential that can answer '{what}'."
+    if sources:
+        sentence += f" It asks for {'; '.join(sources)}."
+    return MissingCredential(sentence=sentence, schema_ids=kinds)
+
+
+def _optional_descriptors(request: DifRequest) -> set[str]:
+    """Descriptors only reachable through ``pick`` rules may be left out."""
+    definition = request.presentation_definition
+    rules = definition.submission_requirements
+    if not rules:
+        return set()
+    required_groups = {r.from_ for r in rules if r.rule == "all"}
+    return {d.id for d in definition.input_descriptors if not set(d.group) & required_groups}

@@ -1,0 +1,261 @@
+"""What the learner is shown (``ConsentPrompt``), answers (``ConsentDecision``) and
+what history keeps (``Disclosure``).
+
+The request and candidate models live in ``request``, ``credentials`` and ``trust``
+and are re-exported here so callers have one place to import from.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .credentials import (
+    AnonCredsCandidate,
+    AnonCredsCredentialInfo,
+    CandidateSet,
+    W3CCandidate,
+)
+from .request import (
+    AnonCredsRequest,
+    AttributeSpec,
+    DifField,
+    DifFilter,
+    DifRequest,
+    InputDescriptor,
+    NonRevoked,
+    PredicateSpec,
+    PresentationDefinition,
+    ProofRequest,
+)
+from .trust import TrustEntry, TrustList, VerifierInfo
+
+__all__ = [
+    "AnonCredsCandidate",
+    "AnonCredsCredentialInfo",
+    "AnonCredsRequest",
+    "AttributeSpec",
+    "CandidateSet",
+    "CandidateView",
+    "ConsentDecision",
+    "ConsentPrompt",
+    "CredentialUse",
+    "DifField",
+    "DifFilter",
+    "DifRequest",
+    "Disclosure",
+    "InputDescriptor",
+    "ItemChoice",
+    "ItemKind",
+    "MissingCredential",
+    "NonRevoked",
+    "OverAsking",
+    "PickRule",
+    "PredicateSpec",
+    "PresentationDefinition",
+    "PromptItem",
+    "ProofRequest",
+    "ProvenFact",
+    "Purpose",
+    "SharedValue",
+    "TrustEntry",
+    "TrustList",
+    "VerifierInfo",
+    "W3CCandidate",
+]
+
+type CredentialFormat = Literal["anoncreds", "w3c"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ItemKind(StrEnum):
+    """What one entry of the request asks for."""
+
+    ATTRIBUTE = "attribute"
+    ATTRIBUTE_GROUP = "attribute_group"
+    PREDICATE = "predicate"
+    INPUT_DESCRIPTOR = "input_descriptor"
+
+
+class SharedValue(_Model):
+    """A value the verifier will see: the name and the learner's actual value."""
+
+    name: str
+    value: str
+    always_disclosed: bool = False
+
+
+class ProvenFact(_Model):
+    """A predicate: proven true without the value, said in plain words."""
+
+    name: str
+    p_type: str
+    p_value: int
+    sentence: str
+
+
+class CandidateView(_Model):
+    """One credential that could answer an item, and what using it would share."""
+
+    credential_id: str
+    format: CredentialFormat
+    title: str
+    issuer_id: str | None = None
+    issuer: TrustEntry | None = None
+    issued: datetime | None = None
+    subject_ids: list[str] = Field(default_factory=list)
+    usable: bool = True
+    reasons: list[str] = Field(default_factory=list)
+    will_see: list[SharedValue] = Field(default_factory=list)
+    only_proven: list[ProvenFact] = Field(default_factory=list)
+    whole_credential: bool = False
+    statement: str | None = None
+
+
+class MissingCredential(_Model):
+    """Why nothing can answer an item, and what credential would."""
+
+    sentence: str
+    issuer_dids: list[str] = Field(default_factory=list)
+    schema_ids: list[str] = Field(default_factory=list)
+    schema_names: list[str] = Field(default_factory=list)
+    cred_def_ids: list[str] = Field(default_factory=list)
+
+
+class PromptItem(_Model):
+    """One thing the verifier asks for, with the learner's options for it."""
+
+    kind: ItemKind
+    referent: str
+    title: str
+    names: list[str]
+    purpose: str | None = None
+    required: bool = True
+    candidates: list[CandidateView] = Field(default_factory=list)
+    default_credential_id: str | None = None
+    may_hide: bool = False
+    hide_warning: str | None = None
+    self_attestable: bool = False
+    predicate: ProvenFact | None = None
+    selective: bool = False
+    missing: MissingCredential | None = None
+    sensitive_names: list[str] = Field(default_factory=list)
+
+    def candidate(self, credential_id: str) -> CandidateView | None:
+        """The usable candidate with this id, if any."""
+        found = (c for c in self.candidates if c.credential_id == credential_id and c.usable)
+        return next(found, None)
+
+
+class OverAsking(_Model):
+    """Signs that the verifier asks for more than a learner would expect."""
+
+    attribute_count: int = 0
+    too_many: bool = False
+    sensitive: list[str] = Field(default_factory=list)
+    messages: list[str] = Field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the prompt should warn at all."""
+        return self.too_many or bool(self.sensitive)
+
+
+class PickRule(_Model):
+    """A DIF ``pick`` submission requirement: answer some of these descriptors."""
+
+    group: str
+    descriptor_ids: list[str]
+    count: int | None = None
+    min: int | None = None
+    max: int | None = None
+
+    def allows(self, answered: int) -> bool:
+        """Whether answering this many of the group's descriptors satisfies the rule."""
+        if self.count is not None:
+            return answered == self.count
+        return (self.min is None or answered >= self.min) and (
+            self.max is None or answered <= self.max
+        )
+
+    @property
+    def target(self) -> int:
+        """How many descriptors the default decision answers."""
+        wanted = self.count if self.count is not None else max(self.min or 0, 1)
+        return min(wanted, self.max) if self.max is not None else wanted
+
+
+class Purpose(_Model):
+    """Why the verifier says it asks: the request's name and the message's comment."""
+
+    name: str
+    comment: str | None = None
+
+
+class ConsentPrompt(_Model):
+    """Everything the learner needs to approve or decline one proof request."""
+
+    exchange_id: str
+    connection_id: str | None = None
+    verifier: VerifierInfo
+    purpose: Purpose
+    formats: list[str]
+    items: list[PromptItem]
+    over_asking: OverAsking
+    errors: list[str] = Field(default_factory=list)
+    challenge: str | None = None
+    domain: str | None = None
+    anoncreds_key: Literal["anoncreds", "indy"] | None = None
+    pick_rules: list[PickRule] = Field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        """True when a presentation could be sent; otherwise only declining is possible."""
+        return not self.errors
+
+    def item(self, referent: str) -> PromptItem | None:
+        """The item with this referent (AnonCreds referent or DIF descriptor id)."""
+        return next((i for i in self.items if i.referent == referent), None)
+
+
+class ItemChoice(_Model):
+    """The learner's answer to one item."""
+
+    credential_id: str | None = None
+    revealed: bool = True
+    self_attested_value: str | None = None
+
+
+class ConsentDecision(_Model):
+    """The learner's answers, keyed by item referent; unlisted optional items are skipped."""
+
+    choices: dict[str, ItemChoice] = Field(default_factory=dict)
+
+
+class CredentialUse(_Model):
+    """One credential used in a presentation, for history."""
+
+    credential_id: str
+    format: CredentialFormat
+    title: str
+    issuer_id: str | None = None
+    items: list[str]
+    whole_credential: bool = False
+
+
+class Disclosure(_Model):
+    """What was shared, with whom: names only, never the attribute values."""
+
+    exchange_id: str
+    verifier_label: str
+    verifier_did: str | None = None
+    request_name: str
+    revealed: list[str] = Field(default_factory=list)
+    hidden: list[str] = Field(default_factory=list)
+    predicates: list[str] = Field(default_factory=list)
+    self_attested: list[str] = Field(default_factory=list)
+    credentials: list[CredentialUse] = Field(default_factory=list)

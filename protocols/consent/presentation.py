@@ -1,0 +1,177 @@
+"""Prompt + the learner's decision -> the exact ``send-presentation`` body for ACA-Py.
+
+The body always names every item explicitly: for DIF, a descriptor missing from
+``record_ids`` makes ACA-Py 1.7 use every matching credential, so skipped descriptors
+get an empty list. Timestamps are left to ACA-Py, which derives them from the request's
+``non_revoked`` intervals.
+"""
+
+from typing import Any
+
+from .models import (
+    CandidateView,
+    ConsentDecision,
+    ConsentPrompt,
+    ItemChoice,
+    ItemKind,
+    PromptItem,
+)
+from .prompt import MIXED_SUBJECTS
+
+MAX_SELF_ATTESTED = 1000
+
+
+class DecisionError(ValueError):
+    """A decision that does not fit its prompt; the message is for the learner."""
+
+
+def default_decision(prompt: ConsentPrompt) -> ConsentDecision:
+    """Newest valid credential per item, everything revealed, optional picks minimal."""
+    choices = {
+        item.referent: ItemChoice(credential_id=item.default_credential_id)
+        for item in prompt.items
+        if item.default_credential_id
+    }
+    for rule in prompt.pick_rules:
+        answered = [d for d in rule.descriptor_ids if d in choices]
+        for extra in answered[rule.target :]:
+            item = prompt.item(extra)
+            if item is not None and not item.required:
+                del choices[extra]
+    return ConsentDecision(choices=choices)
+
+
+def check_decision(prompt: ConsentPrompt) -> None:
+    """Refuse to answer a prompt that carries errors."""
+    if not prompt.answerable:
+        raise DecisionError(f"This request cannot be answered: {prompt.errors[0]}")
+
+
+def chosen(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[str, ItemChoice]:
+    """The validated choices of the items that are answered; raises ``DecisionError``."""
+    check_decision(prompt)
+    for referent in decision.choices:
+        if prompt.item(referent) is None:
+            raise DecisionError(f"The answer mentions '{referent}', which was not asked for.")
+    answered: dict[str, ItemChoice] = {}
+    for item in prompt.items:
+        choice = decision.choices.get(item.referent)
+        if choice is None or (choice.credential_id is None and choice.self_attested_value is None):
+            if item.required:
+                raise DecisionError(_unanswered(item))
+            continue
+        _check_choice(item, choice)
+        answered[item.referent] = choice
+    _check_subjects(prompt, answered)
+    _check_picks(prompt, answered)
+    return answered
+
+
+def presentation_body(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[str, Any]:
+    """The JSON body for ``POST /present-proof-2.0/records/{id}/send-presentation``."""
+    answered = chosen(prompt, decision)
+    body: dict[str, Any] = {}
+    if prompt.anoncreds_key:
+        body[prompt.anoncreds_key] = _anoncreds_spec(prompt, answered)
+    if "dif" in prompt.formats:
+        record_ids = {
+            item.referent: [answered[item.referent].credential_id]
+            if item.referent in answered
+            else []
+            for item in prompt.items
+            if item.kind is ItemKind.INPUT_DESCRIPTOR
+        }
+        body["dif"] = {"record_ids": record_ids}
+    return body
+
+
+def view_of(item: PromptItem, choice: ItemChoice) -> CandidateView | None:
+    """The candidate a validated choice points at (None for a typed value)."""
+    return item.candidate(choice.credential_id) if choice.credential_id else None
+
+
+def _anoncreds_spec(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> dict[str, Any]:
+    attributes: dict[str, Any] = {}
+    predicates: dict[str, Any] = {}
+    typed: dict[str, str] = {}
+    for item in prompt.items:
+        choice = answered.get(item.referent)
+        if choice is None or item.kind is ItemKind.INPUT_DESCRIPTOR:
+            continue
+        if choice.self_attested_value is not None:
+            typed[item.referent] = choice.self_attested_value
+        elif item.kind is ItemKind.PREDICATE:
+            predicates[item.referent] = {"cred_id": choice.credential_id}
+        else:
+            revealed = choice.revealed or item.kind is ItemKind.ATTRIBUTE_GROUP
+            attributes[item.referent] = {"cred_id": choice.credential_id, "revealed": revealed}
+    return {
+        "requested_attributes": attributes,
+        "requested_predicates": predicates,
+        "self_attested_attributes": typed,
+    }
+
+
+def _check_choice(item: PromptItem, choice: ItemChoice) -> None:
+    if choice.self_attested_value is not None:
+        _check_typed(item, choice)
+        return
+    credential_id = choice.credential_id or ""
+    if item.candidate(credential_id) is None:
+        known = next((c for c in item.candidates if c.credential_id == credential_id), None)
+        why = f": {'; '.join(known.reasons)}" if known and known.reasons else ""
+        raise DecisionError(f"That credential cannot answer '{item.title}'{why}.")
+    if not choice.revealed and not item.may_hide:
+        raise DecisionError(_cannot_hide(item))
+
+
+def _check_typed(item: PromptItem, choice: ItemChoice) -> None:
+    value = choice.self_attested_value or ""
+    if not item.self_attestable:
+        raise DecisionError(f"'{item.title}' must come from a credential; it cannot be typed in.")
+    if choice.credential_id is not None:
+        raise DecisionError(f"Answer '{item.title}' with a credential or a typed value, not both.")
+    if not value.strip() or len(value) > MAX_SELF_ATTESTED:
+        raise DecisionError(
+            f"Type a value for '{item.title}' (at most {MAX_SELF_ATTESTED} characters)."
+        )
+    if not choice.revealed:
+        raise DecisionError(f"A typed value for '{item.title}' is always shown to the verifier.")
+
+
+def _check_subjects(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> None:
+    common: set[str] | None = None
+    for item in prompt.items:
+        choice = answered.get(item.referent)
+        view = view_of(item, choice) if choice and item.kind is ItemKind.INPUT_DESCRIPTOR else None
+        if view is not None:
+            ids = set(view.subject_ids)
+            common = ids if common is None else common & ids
+    if common is not None and not common:
+        raise DecisionError(MIXED_SUBJECTS)
+
+
+def _check_picks(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> None:
+    for rule in prompt.pick_rules:
+        count = sum(d in answered for d in rule.descriptor_ids)
+        if not rule.allows(count):
+            raise DecisionError(
+                f"The verifier asks you to pick a different number of credentials from "
+                f"'{rule.group}' (you chose {count})."
+            )
+
+
+def _unanswered(item: PromptItem) -> str:
+    if item.missing is not None and not item.self_attestable:
+        return item.missing.sentence
+    if item.self_attestable:
+        return f"Choose a credential or type a value for '{item.title}'."
+    return f"Choose a credential for '{item.title}'."
+
+
+def _cannot_hide(item: PromptItem) -> str:
+    if item.kind is ItemKind.PREDICATE:
+        return f"'{item.title}' is only proven, never shown; there is nothing to hide."
+    if item.kind is ItemKind.ATTRIBUTE_GROUP:
+        return f"'{item.title}' is a group of attributes, which AnonCreds always reveals."
+    return f"'{item.title}' cannot be hidden: the verifier sees what its credential shares."

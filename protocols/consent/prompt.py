@@ -1,0 +1,134 @@
+"""Proof request + candidate credentials + trust list -> the learner's consent prompt."""
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from .anoncreds_items import anoncreds_items
+from .credentials import CandidateSet, parse_candidates
+from .dif_items import dif_items
+from .models import CandidateView, ConsentPrompt, ItemKind, PickRule, PromptItem, Purpose
+from .request import ProofRequest
+from .trust import TrustList, verifier_info
+from .validation import over_asking, parse_request
+
+MAX_TEXT = 500
+MIXED_SUBJECTS = (
+    "The credentials this request needs are bound to different DIDs of yours; the wallet "
+    "can sign one presentation with only one of them."
+)
+
+
+def build_prompt(
+    request_record: Mapping[str, Any],
+    candidates: Sequence[Mapping[str, Any]] | CandidateSet,
+    trust_list: TrustList,
+    connection_label: str | None,
+    *,
+    verifier_did: str | None = None,
+    now: datetime | None = None,
+) -> ConsentPrompt:
+    """Build the prompt; raises ``HostileRequestError`` for requests never to answer."""
+    request = parse_request(request_record)
+    found = candidates if isinstance(candidates, CandidateSet) else parse_candidates(candidates)
+    items: list[PromptItem] = []
+    if request.anoncreds:
+        items += anoncreds_items(request.anoncreds, found.anoncreds, trust_list)
+    errors: list[str] = []
+    if request.dif:
+        dif = dif_items(request.dif, found.w3c, trust_list, now or datetime.now(UTC))
+        dif, subject_error = with_subject_defaults(dif)
+        items += dif
+        errors += [subject_error] if subject_error else []
+    rules = pick_rules(request)
+    errors = _item_errors(items, rules) + errors
+    options = request.dif.options if request.dif else None
+    return ConsentPrompt(
+        exchange_id=request.exchange_id,
+        connection_id=request.connection_id,
+        verifier=verifier_info(connection_label, verifier_did, trust_list),
+        purpose=_purpose(request),
+        formats=request.formats,
+        items=items,
+        over_asking=over_asking(request),
+        errors=errors,
+        challenge=options.challenge if options else None,
+        domain=options.domain if options else None,
+        anoncreds_key=request.anoncreds_key,
+        pick_rules=rules,
+    )
+
+
+def with_subject_defaults(items: list[PromptItem]) -> tuple[list[PromptItem], str | None]:
+    """Default to credentials of one subject DID: ACA-Py signs a DIF VP with one key."""
+    usable = {i.referent: [c for c in i.candidates if c.usable] for i in items}
+    subjects = {s for views in usable.values() for v in views for s in v.subject_ids}
+    if not subjects:
+        return items, None
+
+    def coverage(subject: str) -> tuple[int, float]:
+        covered = [v for views in usable.values() for v in views if subject in v.subject_ids]
+        newest = max((v.issued.timestamp() for v in covered if v.issued), default=0.0)
+        items_covered = sum(any(subject in v.subject_ids for v in vs) for vs in usable.values())
+        return items_covered, newest
+
+    best = max(sorted(subjects), key=coverage)
+    updated = []
+    for item in items:
+        chosen = next((v for v in usable[item.referent] if best in v.subject_ids), None)
+        updated.append(item.model_copy(update={"default_credential_id": _id(chosen)}))
+    uncovered = [i for i in updated if usable[i.referent] and not i.default_credential_id]
+    return updated, MIXED_SUBJECTS if any(i.required for i in uncovered) else None
+
+
+def pick_rules(request: ProofRequest) -> list[PickRule]:
+    """The ``pick`` submission requirements, resolved to descriptor ids."""
+    if not request.dif:
+        return []
+    definition = request.dif.presentation_definition
+    return [
+        PickRule(
+            group=rule.from_ or "",
+            descriptor_ids=[d.id for d in definition.input_descriptors if rule.from_ in d.group],
+            count=rule.count,
+            min=rule.min,
+            max=rule.max,
+        )
+        for rule in definition.submission_requirements or []
+        if rule.rule == "pick"
+    ]
+
+
+def _item_errors(items: list[PromptItem], rules: list[PickRule]) -> list[str]:
+    errors = [
+        item.missing.sentence
+        for item in items
+        if item.required and item.missing is not None and not item.self_attestable
+    ]
+    answerable = {
+        i.referent for i in items if i.kind is ItemKind.INPUT_DESCRIPTOR and not i.missing
+    }
+    for rule in rules:
+        possible = len(answerable & set(rule.descriptor_ids))
+        if not any(rule.allows(n) for n in range(possible + 1)):
+            errors.append(
+                f"The verifier needs more of the credentials in '{rule.group}' than you hold."
+            )
+    return errors
+
+
+def _purpose(request: ProofRequest) -> Purpose:
+    name = request.anoncreds.name if request.anoncreds else None
+    comment = request.comment
+    if request.dif:
+        definition = request.dif.presentation_definition
+        name = name or definition.name
+        comment = " ".join(filter(None, (comment, definition.purpose))) or None
+    return Purpose(
+        name=(name or "Proof request").strip()[:MAX_TEXT],
+        comment=comment.strip()[:MAX_TEXT] if comment else None,
+    )
+
+
+def _id(view: CandidateView | None) -> str | None:
+    return view.credential_id if view else None

@@ -1,0 +1,206 @@
+"""Prompts for DIF requests: BBS selective disclosure, whole Ed25519 credentials, matching."""
+
+from typing import Any
+
+from protocols.consent import ConsentPrompt, build_prompt
+from tests.unit.test_consent_fixtures import (
+    HOLDER_BLS,
+    HOLDER_ED,
+    NOW,
+    TRUST,
+    UNI_DID,
+    dif_candidates,
+    dif_request,
+    exchange_record,
+    w3c_credential,
+)
+
+
+def _prompt(
+    request: dict[str, Any] | None = None, candidates: list[dict[str, Any]] | None = None
+) -> ConsentPrompt:
+    record = exchange_record({"dif": request or dif_request()})
+    found = dif_candidates() if candidates is None else candidates
+    return build_prompt(record, found, TRUST, "Acme HR", now=NOW)
+
+
+def _fields(request: dict[str, Any]) -> list[dict[str, Any]]:
+    descriptor = request["presentation_definition"]["input_descriptors"][0]
+    fields: list[dict[str, Any]] = descriptor["constraints"]["fields"]
+    return fields
+
+
+def test_bbs_shares_only_requested_and_always_disclosed_fields() -> None:
+    prompt = _prompt()
+    item = prompt.items[0]
+    assert item.selective and item.title == "University degree"
+    view = item.candidate("vc-new")
+    assert view is not None and not view.whole_credential
+    assert view.statement is not None and "always disclosed" in view.statement
+    requested = [(s.name, s.value) for s in view.will_see if not s.always_disclosed]
+    assert requested == [
+        ("credentialSubject.degree", "BSc Computer Science"),
+        ("issuer.id", UNI_DID),
+    ]
+    always = {s.name for s in view.will_see if s.always_disclosed}
+    assert {"id", "issuanceDate", "credentialSubject.id", "issuer.name"} <= always
+    assert not any("birthDate" in s.name or "givenName" in s.name for s in view.will_see)
+
+
+def test_default_is_the_newest_valid_credential() -> None:
+    item = _prompt().items[0]
+    assert item.default_credential_id == "vc-new"
+    assert [c.credential_id for c in item.candidates] == ["vc-new", "vc-old", "vc-ed"]
+
+
+def test_ed25519_cannot_answer_a_selective_request() -> None:
+    view = _prompt().items[0].candidates[-1]
+    assert view.credential_id == "vc-ed" and not view.usable
+    assert "only some fields" in view.reasons[0]
+
+
+def test_ed25519_shares_the_whole_credential_and_says_so() -> None:
+    request = dif_request(limit_disclosure=None, proof_types=["Ed25519Signature2018"])
+    item = _prompt(request).items[0]
+    view = item.candidate("vc-ed")
+    assert view is not None and view.whole_credential
+    assert view.statement is not None and "whole credential" in view.statement
+    names = {s.name for s in view.will_see}
+    assert {
+        "credentialSubject.givenName",
+        "credentialSubject.birthDate",
+        "credentialSubject.degree",
+        "issuer.name",
+    } <= names
+    assert not any(n.startswith(("proof", "@context")) for n in names)
+    assert item.candidate("vc-new") is None  # BBS proof type not accepted here
+
+
+def test_bbs_without_limit_disclosure_shares_everything() -> None:
+    view = _prompt(dif_request(limit_disclosure="preferred")).items[0].candidate("vc-new")
+    assert view is not None and view.whole_credential
+    assert view.statement is not None and "did not ask for selective" in view.statement
+
+
+def test_filters_and_schemas_select_candidates() -> None:
+    request = dif_request()
+    _fields(request)[0]["filter"] = {"type": "string", "pattern": "^MSc"}
+    assert _prompt(request).items[0].candidates == []
+    other = w3c_credential("vc-badge", type_="OpenBadgeCredential")
+    assert _prompt(candidates=[other]).items[0].candidates == []
+
+
+def test_numeric_and_date_filters() -> None:
+    request = dif_request()
+    _fields(request).append(
+        {"path": ["$.credentialSubject.score"], "filter": {"type": "number", "minimum": 70}}
+    )
+    high = w3c_credential("vc-high", extra={"score": 82})
+    low = w3c_credential("vc-low", extra={"score": 60})
+    text = w3c_credential("vc-text", extra={"score": "eighty"})
+    assert [c.credential_id for c in _prompt(request, [high, low, text]).items[0].candidates] == [
+        "vc-high"
+    ]
+    _fields(request)[-1] = {
+        "path": ["$.issuanceDate"],
+        "filter": {"type": "string", "format": "date", "minimum": "2024-01-01"},
+    }
+    found = _prompt(request).items[0].candidates
+    assert {c.credential_id for c in found} == {"vc-new", "vc-ed"}
+
+
+def test_optional_fields_may_be_absent() -> None:
+    request = dif_request()
+    _fields(request).append({"path": ["$.credentialSubject.minor"], "optional": True})
+    assert _prompt(request).items[0].default_credential_id == "vc-new"
+
+
+def test_expired_and_unbound_credentials_are_not_usable() -> None:
+    expired = w3c_credential("vc-exp")
+    expired["expirationDate"] = "2025-01-01T00:00:00Z"
+    unbound = w3c_credential("vc-unbound", subject_id="urn:uuid:123")
+    item = _prompt(candidates=[expired, unbound]).items[0]
+    reasons = {c.credential_id: c.reasons for c in item.candidates}
+    assert "expired on 2025-01-01" in reasons["vc-exp"][0]
+    assert "not bound to a DID" in reasons["vc-unbound"][0]
+    assert item.missing is not None and "University degree" in item.missing.sentence
+
+
+def test_missing_descriptor_names_the_expected_type() -> None:
+    prompt = _prompt(candidates=[])
+    missing = prompt.items[0].missing
+    assert missing is not None
+    assert missing.schema_ids == ["https://example.org/examples#UniversityDegreeCredential"]
+    assert not prompt.answerable and prompt.errors == [missing.sentence]
+
+
+def test_vc_record_shape_with_expanded_types_is_accepted() -> None:
+    vc = w3c_credential("vc-rec")
+    record_id = vc.pop("record_id")
+    entry = {
+        "record_id": record_id,
+        "cred_value": vc,
+        "expanded_types": [
+            "https://www.w3.org/2018/credentials#VerifiableCredential",
+            "https://example.org/examples#UniversityDegreeCredential",
+        ],
+        "issuer_id": UNI_DID,
+        "subject_ids": [HOLDER_BLS],
+        "proof_types": ["BbsBlsSignature2020"],
+    }
+    assert _prompt(candidates=[entry]).items[0].default_credential_id == "vc-rec"
+
+
+def _two_descriptors() -> dict[str, Any]:
+    request = dif_request(
+        limit_disclosure=None, proof_types=["BbsBlsSignature2020", "Ed25519Signature2018"]
+    )
+    descriptors = request["presentation_definition"]["input_descriptors"]
+    descriptors.append(
+        {
+            "id": "badge_input",
+            "name": "Course badge",
+            "schema": [{"uri": "https://example.org/examples#CourseBadge"}],
+            "constraints": {"fields": [{"path": ["$.credentialSubject.course"]}]},
+        }
+    )
+    return request
+
+
+def test_two_descriptors_two_credentials_same_subject() -> None:
+    badge = w3c_credential("vc-badge", type_="CourseBadge", extra={"course": "Rust 101"})
+    prompt = _prompt(_two_descriptors(), [*dif_candidates(), badge])
+    assert prompt.answerable
+    assert [i.default_credential_id for i in prompt.items] == ["vc-new", "vc-badge"]
+
+
+def test_defaults_stay_on_one_subject_did() -> None:
+    badge = w3c_credential(
+        "vc-badge", "Ed25519Signature2018", HOLDER_ED, type_="CourseBadge", extra={"course": "x"}
+    )
+    prompt = _prompt(_two_descriptors(), [*dif_candidates(), badge])
+    assert prompt.answerable
+    assert [i.default_credential_id for i in prompt.items] == ["vc-ed", "vc-badge"]
+
+
+def test_credentials_of_different_subjects_cannot_be_combined() -> None:
+    badge = w3c_credential(
+        "vc-badge", "Ed25519Signature2018", HOLDER_ED, type_="CourseBadge", extra={"course": "x"}
+    )
+    degree = w3c_credential("vc-new")
+    prompt = _prompt(_two_descriptors(), [degree, badge])
+    assert not prompt.answerable
+    assert "different DIDs" in prompt.errors[0]
+
+
+def test_pick_rules_make_descriptors_optional() -> None:
+    request = _two_descriptors()
+    descriptors = request["presentation_definition"]["input_descriptors"]
+    descriptors[0]["group"], descriptors[1]["group"] = ["A"], ["A"]
+    request["presentation_definition"]["submission_requirements"] = [
+        {"name": "One proof", "rule": "pick", "count": 1, "from": "A"}
+    ]
+    prompt = _prompt(request)
+    assert prompt.answerable
+    assert [i.required for i in prompt.items] == [False, False]
+    assert prompt.pick_rules[0].descriptor_ids == ["degree_input", "badge_input"]
