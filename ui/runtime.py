@@ -23,9 +23,10 @@ from agent.reconcile import reconcile
 from agent.webhooks import WebhookReceiver
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from protocols.flows import FLOWS
+from protocols.wallet_services import WalletServices
 from ui.web.app import create_app, start_site
 from ui.web.security import UiSecrets
-from ui.web.services import WalletServices
 from wallet.holder_agent import start_holder_agent
 from wallet.provision import ensure_ui_token
 from wallet.wallet_key import WalletRecord, WalletSecret, write_private
@@ -60,6 +61,7 @@ async def run_wallet(
     agent = None
     client = None
     runner = None
+    services = None
     try:
         agent = await start_holder_agent(
             data_dir,
@@ -71,6 +73,8 @@ async def run_wallet(
             bus=bus,
         )
         client = AdminClient(agent.admin_url, agent.admin_key)
+        services = WalletServices(data_dir, settings, record, agent, client, bus)
+        await start_flows(services)
         found = await reconcile(client, bus)
         LOGGER.info(
             "reconciled: %d offers, %d proof requests pending",
@@ -78,7 +82,6 @@ async def run_wallet(
             len(found.requests),
         )
         ui = UiSecrets(api_token=ensure_ui_token(data_dir), port=ui_port)
-        services = WalletServices(data_dir, settings, record, agent, client, bus)
         runner = await start_site(create_app(services, ui), ui_port)
         ui_url = f"http://{LOOPBACK}:{ui_port}/"
         _write_run_file(data_dir, ui_url, agent.pid or 0, webhooks.port)
@@ -90,11 +93,27 @@ async def run_wallet(
         data_dir.run_file.unlink(missing_ok=True)
         if runner is not None:
             await runner.cleanup()
+        if services is not None:
+            await stop_flows(services)
         if client is not None:
             await client.close()
         if agent is not None:
             await agent.stop()
         await webhooks.stop()
+
+
+async def start_flows(services: WalletServices) -> None:
+    """Start every flow and let each subscribe before reconciliation publishes."""
+    for flow in FLOWS:
+        services.tasks.append(asyncio.create_task(flow(services), name=flow.__name__))
+    await asyncio.sleep(0)
+
+
+async def stop_flows(services: WalletServices) -> None:
+    for task in services.tasks:
+        task.cancel()
+    await asyncio.gather(*services.tasks, return_exceptions=True)
+    services.tasks.clear()
 
 
 def _stop_on_signals() -> asyncio.Event:

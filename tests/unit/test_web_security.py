@@ -15,10 +15,10 @@ from agent.process import AcaPyProcess, AcaPySecrets
 from config.acapy_args import AcaPyLaunch
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from protocols.wallet_services import WalletServices
 from tests.unit.fake_admin import ADMIN_KEY, FakeAdminApi
 from ui.web.app import create_app
 from ui.web.security import SESSION_COOKIE, UiSecrets
-from ui.web.services import WalletServices
 from wallet.wallet_key import WalletRecord
 
 TOKEN = "unit-test-ui-token"

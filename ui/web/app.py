@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent.ports import LOOPBACK
+from ui.web import status_api
 from ui.web.errors import ApiError, json_errors
 from ui.web.security import (
     AUTH_KEY,
@@ -14,7 +15,9 @@ from ui.web.security import (
     security_middleware,
 )
 from ui.web.services import SERVICES_KEY, WalletServices
-from ui.web.status_api import get_status
+
+# Each JSON API module has `register(router)`; a feature adds its module here.
+API_MODULES = [status_api]
 
 UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
 
@@ -28,8 +31,9 @@ def create_app(services: WalletServices, ui: UiSecrets) -> web.Application:
     app[UI_SECRETS_KEY] = ui
     app.router.add_get("/login", login)
     app.router.add_get("/", home)
-    app.router.add_get("/api/status", get_status)
     app.router.add_post("/api/session/login-link", new_login_link)
+    for module in API_MODULES:
+        module.register(app.router)
     return app
 
 

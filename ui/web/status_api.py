@@ -67,3 +67,7 @@ async def get_status(request: web.Request) -> web.Response:
         counts=counts,
     )
     return web.json_response(text=body.model_dump_json())
+
+
+def register(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/status", get_status)
