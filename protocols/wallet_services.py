@@ -13,6 +13,7 @@ from agent.events import EventBus
 from agent.process import AcaPyProcess
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from wallet.controller_store import ControllerStore
 from wallet.wallet_key import WalletRecord
 
 
@@ -24,4 +25,5 @@ class WalletServices:
     agent: AcaPyProcess
     client: AdminClient
     bus: EventBus
+    store: ControllerStore | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)

@@ -27,6 +27,7 @@ from protocols.flows import FLOWS
 from protocols.wallet_services import WalletServices
 from ui.web.app import create_app, start_site
 from ui.web.security import UiSecrets
+from wallet.controller_store import ControllerStore
 from wallet.holder_agent import start_holder_agent
 from wallet.provision import ensure_ui_token
 from wallet.wallet_key import WalletRecord, WalletSecret, write_private
@@ -73,7 +74,8 @@ async def run_wallet(
             bus=bus,
         )
         client = AdminClient(agent.admin_url, agent.admin_key)
-        services = WalletServices(data_dir, settings, record, agent, client, bus)
+        store = await ControllerStore.open(data_dir, secret)
+        services = WalletServices(data_dir, settings, record, agent, client, bus, store)
         await start_flows(services)
         found = await reconcile(client, bus)
         LOGGER.info(
@@ -95,6 +97,8 @@ async def run_wallet(
             await runner.cleanup()
         if services is not None:
             await stop_flows(services)
+            if services.store is not None:
+                await services.store.close()
         if client is not None:
             await client.close()
         if agent is not None:

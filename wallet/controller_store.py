@@ -1,0 +1,42 @@
+"""The controller's own encrypted Askar store (history, search index), beside ACA-Py's.
+
+It is opened with the same key and derivation as the wallet, so the learner has one secret.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aries_askar import AskarError, Store
+
+from config.data_dir import DataDir
+from wallet.key_check import store_uri
+from wallet.wallet_key import WalletKeyError, WalletSecret
+
+
+class ControllerStore:
+    """A thin owner of the Askar store; features use `.store` with their own categories."""
+
+    def __init__(self, store: Store, path: Path) -> None:
+        self.store = store
+        self.path = path
+
+    @classmethod
+    async def open(cls, data_dir: DataDir, secret: WalletSecret) -> ControllerStore:
+        """Open the store, creating it on first use."""
+        path = data_dir.controller_store
+        uri = store_uri(path)
+        try:
+            if (path / "sqlite.db").exists():
+                store = await Store.open(uri, secret.derivation, secret.key)
+            else:
+                path.mkdir(mode=0o700, parents=True, exist_ok=True)
+                store = await Store.provision(uri, secret.derivation, secret.key)
+        except AskarError as error:
+            raise WalletKeyError(
+                f"the controller store cannot be opened: {error.message}"
+            ) from None
+        return cls(store, path)
+
+    async def close(self) -> None:
+        await self.store.close()
