@@ -7,10 +7,11 @@ its flow to FLOWS with one line.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from protocols.wallet_services import WalletServices
 
-Flow = Callable[[WalletServices], Awaitable[None]]
+Flow = Callable[[WalletServices], Coroutine[Any, Any, None]]
 
 FLOWS: list[Flow] = []

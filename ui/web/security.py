@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from ui.web.errors import ApiError, Handler, error_response
 
@@ -66,7 +67,7 @@ def _session_csrf(request: web.Request, ui: UiSecrets) -> str | None:
     return None
 
 
-def security_middleware(ui: UiSecrets) -> web.middleware:
+def security_middleware(ui: UiSecrets) -> Middleware:
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.host not in ui.allowed_hosts():
@@ -105,7 +106,7 @@ def security_middleware(ui: UiSecrets) -> web.middleware:
     return check
 
 
-def security_headers() -> web.middleware:
+def security_headers() -> Middleware:
     @web.middleware
     async def add_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
