@@ -8,6 +8,7 @@ demo: setup
 	.venv/bin/learner-wallet demo
 
 test: setup
+	@bash scripts/setup-e2e.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/pytest -q

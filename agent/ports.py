@@ -31,6 +31,8 @@ def port_or_free(port: int, setting: str) -> int:
     if port == 0:
         return free_port()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # As servers do: a port whose last connections are still closing (TIME_WAIT) is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((LOOPBACK, port))
         except OSError as error:

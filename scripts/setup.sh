@@ -47,3 +47,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         || { echo "error: installing into .venv failed; see the pip output above." >&2; exit 1; }
     echo "$want" > "$stamp"
 fi
+
+# The UI's QR decoder (jsQR) is vendored from the npm registry, never loaded from a CDN.
+bash scripts/vendor-js.sh

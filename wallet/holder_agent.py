@@ -7,7 +7,7 @@ import logging
 from agent.events import EventBus
 from agent.ports import free_port, port_or_free
 from agent.process import AcaPyProcess, AcaPySecrets, AcaPyStartError, log_path
-from config.acapy_args import CORE_PLUGINS, AcaPyLaunch, holder_extra_args
+from config.acapy_args import HOLDER_PLUGINS, AcaPyLaunch, holder_extra_args
 from config.data_dir import DataDir
 from config.settings import WalletSettings
 from wallet.key_check import check_wallet_key
@@ -28,14 +28,23 @@ def holder_launch(
         acapy_home=data_dir.acapy_home,
         wallet_name=record.wallet_name,
         admin_port=free_port(),
-        inbound_port=port_or_free(settings.inbound_port, "LEARNER_WALLET_INBOUND_PORT"),
+        inbound_port=inbound_port_of(settings, record),
         log_file=log_path(data_dir.logs, "holder"),
         derivation=secret.derivation,
         endpoint=settings.endpoint,
         log_level=settings.log_level,
-        plugins=CORE_PLUGINS,
+        plugins=HOLDER_PLUGINS,
         extra_args=holder_extra_args(settings),
     )
+
+
+def inbound_port_of(settings: WalletSettings, record: WalletRecord) -> int:
+    """The configured port, else the one kept since `init`: peers' connections point at it."""
+    if settings.inbound_port:
+        return port_or_free(settings.inbound_port, "LEARNER_WALLET_INBOUND_PORT")
+    if record.inbound_port:
+        return port_or_free(record.inbound_port, "LEARNER_WALLET_INBOUND_PORT")
+    return free_port()
 
 
 async def start_holder_agent(
@@ -68,7 +77,7 @@ async def start_holder_agent(
             await agent.start()
             return agent
         except AcaPyStartError as error:
-            chose_inbound = settings.inbound_port == 0
+            chose_inbound = not (settings.inbound_port or record.inbound_port)
             if not error.port_in_use or attempt == PORT_ATTEMPTS:
                 raise
             LOGGER.info("a port was taken before ACA-Py could bind it; picking new ones")

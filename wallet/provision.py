@@ -47,7 +47,8 @@ async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> d
         )
     created_root = not data_dir.root.exists()
     data_dir.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    settings = load_settings(data_dir.config_file)
+    # A mediator invitation may be single-use: `init` must not spend it before `start`.
+    settings = load_settings(data_dir.config_file).model_copy(update={"mediator_invitation": None})
     made: list[str] = []
     try:
         secret = provision_key(data_dir, read_passphrase)
@@ -68,6 +69,7 @@ async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> d
         finally:
             await agent.stop()
         record.subject_dids = subject_dids
+        record.inbound_port = agent.launch.inbound_port
         write_private(data_dir.wallet_file, record.model_dump_json(indent=2))
         return subject_dids
     except BaseException:

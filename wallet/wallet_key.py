@@ -41,6 +41,8 @@ class WalletRecord(BaseModel):
     key_storage: KeyStorage
     created: datetime
     subject_dids: dict[str, str] = Field(default_factory=dict)
+    # DIDComm port chosen at init and kept, so connections survive restarts.
+    inbound_port: int | None = Field(default=None, ge=1, le=65535)
 
 
 class WalletSecret(BaseModel):

@@ -1,0 +1,221 @@
+"""The credential index in the controller's encrypted Askar store.
+
+Lists and searches run as Askar tag queries with offset and limit, never by loading every
+credential into Python. Each credential has three entries under the same name:
+- `credential-index`: the summary, with a few tags (format, issuer, status, revocation key);
+- `credential-words`: no value, the filter tags plus one `w:<prefix>` tag per word prefix;
+- `credential-ids`: nothing but the name, so reconciliation reads ids cheaply.
+Words live apart because Askar reads every tag of each row an `offset` skips: plain lists
+stay fast, and a word search only skips over rows that match it.
+
+Askar can only order by insertion (`order_by="id"`), so entries are kept in issue-date
+order: a credential older than some already indexed is inserted, and the newer ones are
+moved after it, in one transaction. Credentials usually arrive newest last, so that move
+is rare and short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aries_askar import Entry, Session, Store
+
+from wallet.credentials.models import (
+    CredentialPage,
+    CredentialSearch,
+    CredentialStatus,
+    StoredCredential,
+)
+from wallet.credentials.search_tags import (
+    index_tags,
+    query_words,
+    revocation_key,
+    search_filter,
+    word_tags,
+)
+
+INDEX_CATEGORY = "credential-index"
+WORDS_CATEGORY = "credential-words"
+IDS_CATEGORY = "credential-ids"
+FIRST_BATCH = 1
+
+
+@dataclass(frozen=True)
+class _Moved:
+    """A newer credential's entries, lifted out to be put back after an older arrival."""
+
+    name: str
+    value: bytes
+    tags: dict[str, str]
+    word_tags: dict[str, str] | None
+
+
+class CredentialIndex:
+    """Summaries of stored credentials with encrypted tags for filtering and word search."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def put(self, credential: StoredCredential) -> None:
+        """Add or update one credential, keeping the store in newest-first order."""
+        await self.put_many([credential])
+
+    async def put_many(self, credentials: Iterable[StoredCredential]) -> None:
+        """Several in one transaction (one disk sync); oldest first moves nothing."""
+        async with self._store.transaction() as txn:
+            newest = await _newest_sort_key(txn)
+            for credential in credentials:
+                newest = await _put(txn, credential.summary(), newest)
+            await txn.commit()
+
+    async def get(self, credential_id: str) -> StoredCredential | None:
+        async with self._store.session() as session:
+            entry = await session.fetch(INDEX_CATEGORY, credential_id)
+        return _summary_of(entry) if entry is not None else None
+
+    async def remove(self, credential_id: str) -> bool:
+        """True if it was indexed."""
+        async with self._store.transaction() as txn:
+            found = await _remove(txn, INDEX_CATEGORY, credential_id)
+            await _remove(txn, WORDS_CATEGORY, credential_id)
+            await _remove(txn, IDS_CATEGORY, credential_id)
+            await txn.commit()
+        return found
+
+    async def set_status(
+        self, credential_id: str, status: CredentialStatus
+    ) -> StoredCredential | None:
+        """Change the status in place (the position does not change); None if not indexed."""
+        async with self._store.transaction() as txn:
+            entry = await txn.fetch(INDEX_CATEGORY, credential_id, for_update=True)
+            if entry is None:
+                return None
+            updated = _summary_of(entry).model_copy(update={"status": status})
+            await txn.replace(INDEX_CATEGORY, credential_id, _value(updated), index_tags(updated))
+            await txn.commit()
+        return updated
+
+    async def search(self, search: CredentialSearch) -> CredentialPage:
+        """One page of matches, newest first, with the count of all matches."""
+        category = WORDS_CATEGORY if query_words(search.q) else INDEX_CATEGORY
+        tag_filter = search_filter(search) or None
+        async with self._store.session() as session:
+            total = await session.count(category, tag_filter)
+        scan = self._store.scan(
+            category,
+            tag_filter,
+            offset=search.offset,
+            limit=search.limit,
+            order_by="id",
+            descending=True,
+        )
+        if category == INDEX_CATEGORY:
+            items = [_summary_of(entry) async for entry in scan]
+        else:
+            names = [entry.name async for entry in scan]
+            found = [await self.get(name) for name in names]
+            items = [item for item in found if item is not None]
+        return CredentialPage(items=items, total=total, limit=search.limit, offset=search.offset)
+
+    async def find_by_revocation(
+        self, rev_reg_id: str, cred_rev_id: str
+    ) -> StoredCredential | None:
+        key = revocation_key(rev_reg_id, cred_rev_id)
+        async with self._store.session() as session:
+            entries = await session.fetch_all(INDEX_CATEGORY, {"revocation": key}, limit=1)
+        return _summary_of(entries[0]) if len(entries) else None
+
+    async def revocable_not_revoked(self, limit: int = 1000) -> list[StoredCredential]:
+        """Credentials whose status list is worth asking about again."""
+        tag_filter: dict[str, Any] = {
+            "$and": [{"$exist": ["revocation"]}, {"$not": {"status": "revoked"}}]
+        }
+        async with self._store.session() as session:
+            entries = await session.fetch_all(INDEX_CATEGORY, tag_filter, limit=limit)
+        return [_summary_of(entry) for entry in entries]
+
+    async def ids(self) -> set[str]:
+        """Every indexed credential id, from the small id entries."""
+        return {entry.name async for entry in self._store.scan(IDS_CATEGORY)}
+
+
+async def _put(txn: Session, summary: StoredCredential, newest: str | None) -> str | None:
+    """Insert or update one; `newest` is the highest sort key indexed (may be stale-high)."""
+    existing = await txn.fetch(INDEX_CATEGORY, summary.id, for_update=True)
+    if existing is not None and _summary_of(existing).sort_key == summary.sort_key:
+        await txn.replace(INDEX_CATEGORY, summary.id, _value(summary), index_tags(summary))
+        await _remove(txn, WORDS_CATEGORY, summary.id)
+        await txn.insert(WORDS_CATEGORY, summary.id, b"", word_tags(summary))
+        return newest
+    if existing is not None:
+        await txn.remove(INDEX_CATEGORY, summary.id)
+        await _remove(txn, WORDS_CATEGORY, summary.id)
+    appending = newest is None or summary.sort_key >= newest
+    moved = [] if appending else await _lift_newer(txn, summary.sort_key)
+    await txn.insert(INDEX_CATEGORY, summary.id, _value(summary), index_tags(summary))
+    await txn.insert(WORDS_CATEGORY, summary.id, b"", word_tags(summary))
+    for entry in moved:
+        await txn.insert(INDEX_CATEGORY, entry.name, entry.value, entry.tags)
+        if entry.word_tags is not None:
+            await txn.insert(WORDS_CATEGORY, entry.name, b"", entry.word_tags)
+    if await txn.fetch(IDS_CATEGORY, summary.id) is None:
+        await txn.insert(IDS_CATEGORY, summary.id, b"", {"format": summary.format})
+    return max(newest or "", summary.sort_key)
+
+
+async def _newest_sort_key(session: Session) -> str | None:
+    entries = await session.fetch_all(INDEX_CATEGORY, limit=1, order_by="id", descending=True)
+    return _summary_of(entries[0]).sort_key if len(entries) else None
+
+
+async def _lift_newer(txn: Session, sort_key: str) -> list[_Moved]:
+    """Remove the entries that sort after `sort_key` and return them, oldest first."""
+    newer = await _entries_newer_than(txn, sort_key)
+    moved = []
+    for entry in newer:
+        words = await txn.fetch(WORDS_CATEGORY, entry.name)
+        moved.append(
+            _Moved(
+                entry.name,
+                bytes(entry.value),
+                dict(entry.tags),
+                dict(words.tags) if words is not None else None,
+            )
+        )
+        await txn.remove(INDEX_CATEGORY, entry.name)
+        await _remove(txn, WORDS_CATEGORY, entry.name)
+    return moved
+
+
+async def _entries_newer_than(session: Session, sort_key: str) -> list[Entry]:
+    """The newest entries that sort after `sort_key`, oldest of them first."""
+    batch = FIRST_BATCH
+    while True:
+        entries = list(
+            await session.fetch_all(INDEX_CATEGORY, limit=batch, order_by="id", descending=True)
+        )
+        newer: list[Entry] = []
+        for entry in entries:
+            if _summary_of(entry).sort_key <= sort_key:
+                return list(reversed(newer))
+            newer.append(entry)
+        if len(entries) < batch:
+            return list(reversed(newer))
+        batch *= 8
+
+
+async def _remove(txn: Session, category: str, name: str) -> bool:
+    if await txn.fetch(category, name, for_update=True) is None:
+        return False
+    await txn.remove(category, name)
+    return True
+
+
+def _summary_of(entry: Entry) -> StoredCredential:
+    return StoredCredential.model_validate_json(entry.value)
+
+
+def _value(credential: StoredCredential) -> bytes:
+    return credential.summary().model_dump_json().encode()

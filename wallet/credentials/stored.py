@@ -1,0 +1,203 @@
+"""The learner's stored credentials: search the index, read and delete at ACA-Py, keep both in step.
+
+The index answers lists and searches; ACA-Py answers detail reads and deletions. Every
+write to the index goes through one lock, so the issuance flow, revocation notices and the
+start-up reconciliation cannot interleave their read-modify-write steps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from agent.admin_client import AdminClient
+from agent.events import AgentEvent, EventBus
+from wallet.credentials.index import CredentialIndex
+from wallet.credentials.models import (
+    CredentialId,
+    CredentialPage,
+    CredentialSearch,
+    StoredCredential,
+)
+from wallet.credentials.source import (
+    CredentialNotFound,
+    CredentialSource,
+    Origin,
+    stored_id_of,
+)
+
+LOGGER = logging.getLogger(__name__)
+REVOKED_TOPIC = "credential_revoked"
+RevocationSource = Literal["notification", "status-list"]
+RECONCILE_BATCH = 200  # credentials indexed per transaction when many arrive at once
+
+
+class ReconcileReport(BaseModel):
+    added: int
+    removed: int
+    unchanged: int
+
+
+class StoredCredentials:
+    def __init__(self, client: AdminClient, index: CredentialIndex, bus: EventBus) -> None:
+        self.index = index
+        self.source = CredentialSource(client)
+        self._client = client
+        self._bus = bus
+        self._lock = asyncio.Lock()
+
+    async def search(self, search: CredentialSearch) -> CredentialPage:
+        page = await self.index.search(search)
+        now = datetime.now(UTC)
+        return page.model_copy(update={"items": [item.as_of(now) for item in page.items]})
+
+    async def detail(self, credential_id: CredentialId) -> StoredCredential:
+        """Fresh from ACA-Py with the raw document; asks the status list when revocable.
+
+        Raises CredentialNotFound (and forgets the index entry) when ACA-Py has no such one.
+        """
+        key = str(credential_id)
+        known = await self.index.get(key)
+        try:
+            record = await self.source.record(credential_id)
+        except CredentialNotFound:
+            async with self._lock:
+                await self.index.remove(key)
+            raise
+        origin = _origin_of(known)
+        credential = await self.source.normalize(record, origin, check_revocation=False)
+        if credential.revocable:
+            credential = await self._refresh_revocation(credential, known)
+        elif known is None:
+            async with self._lock:
+                await self.index.put(credential)
+        return credential.as_of(datetime.now(UTC))
+
+    async def delete(self, credential_id: CredentialId) -> None:
+        """Gone from ACA-Py and from the index; CredentialNotFound if neither had it."""
+        key = str(credential_id)
+        try:
+            await self.source.delete(credential_id)
+        except CredentialNotFound:
+            async with self._lock:
+                if not await self.index.remove(key):
+                    raise
+            return
+        async with self._lock:
+            await self.index.remove(key)
+
+    async def record_issued(self, cred_ex_id: str) -> StoredCredential | None:
+        """Index the credential an exchange stored; None while it is not stored yet."""
+        detail = await self._client.credential_exchange(cred_ex_id)
+        key = stored_id_of(detail)
+        credential_id = CredentialId.parse(key) if key else None
+        if credential_id is None:
+            return None
+        try:
+            record = await self.source.record(credential_id)
+        except CredentialNotFound:
+            return None
+        origin = await self.source.origin_of_exchange(detail)
+        credential = await self.source.normalize(record, origin)
+        async with self._lock:
+            await self.index.put(credential)
+        return credential
+
+    async def mark_revoked(
+        self,
+        rev_reg_id: str,
+        cred_rev_id: str,
+        source: RevocationSource,
+        comment: str | None = None,
+    ) -> StoredCredential | None:
+        """Mark the credential revoked and tell listeners; None if no stored one matches."""
+        found = await self.index.find_by_revocation(rev_reg_id, cred_rev_id)
+        if found is None:
+            await self.reconcile()  # the notice may have overtaken the issuance webhook
+            found = await self.index.find_by_revocation(rev_reg_id, cred_rev_id)
+        if found is None:
+            LOGGER.info("a revocation notice named no credential in this wallet")
+            return None
+        return await self._set_revoked(found, source, comment)
+
+    async def check_revocations(self) -> int:
+        """Ask the status list about every revocable credential not known to be revoked."""
+        revoked = 0
+        for credential in await self.index.revocable_not_revoked():
+            status = await self.source.revocation_status(credential.acapy_id)
+            if status == "revoked":
+                await self._set_revoked(credential, "status-list")
+                revoked += 1
+            elif status != credential.status:
+                async with self._lock:
+                    await self.index.set_status(credential.id, status)
+        return revoked
+
+    async def reconcile(self) -> ReconcileReport:
+        """Compare ids at ACA-Py with the index; only new credentials are normalized."""
+        records = await self.source.records()
+        async with self._lock:
+            indexed = await self.index.ids()
+            missing = [key for key in records if key not in indexed]
+            gone = indexed - records.keys()
+            origins = await self.source.origins() if missing else {}
+            added = [
+                await self.source.normalize(records[key], origins.get(key, Origin()))
+                for key in missing
+            ]
+            ordered = sorted(added, key=lambda item: item.sort_key)
+            for start in range(0, len(ordered), RECONCILE_BATCH):
+                await self.index.put_many(ordered[start : start + RECONCILE_BATCH])
+            for key in gone:
+                await self.index.remove(key)
+        return ReconcileReport(
+            added=len(added), removed=len(gone), unchanged=len(indexed) - len(gone)
+        )
+
+    async def _refresh_revocation(
+        self, credential: StoredCredential, known: StoredCredential | None
+    ) -> StoredCredential:
+        """A revoked mark is kept (the issuer said so); otherwise the status list decides."""
+        if known is not None and known.status == "revoked":
+            return credential.model_copy(update={"status": "revoked"})
+        status = await self.source.revocation_status(credential.acapy_id)
+        credential = credential.model_copy(update={"status": status})
+        if status == "revoked":
+            await self._set_revoked(credential, "status-list", index_first=known is None)
+        elif known is None or known.status != status:
+            async with self._lock:
+                await self.index.put(credential)
+        return credential
+
+    async def _set_revoked(
+        self,
+        credential: StoredCredential,
+        source: RevocationSource,
+        comment: str | None = None,
+        *,
+        index_first: bool = False,
+    ) -> StoredCredential:
+        async with self._lock:
+            before = await self.index.get(credential.id)
+            if index_first:
+                await self.index.put(credential)
+            updated = await self.index.set_status(credential.id, "revoked")
+        if updated is None:
+            return credential
+        if before is None or before.status != "revoked":
+            LOGGER.info("credential %s is revoked (learned from the %s)", updated.id, source)
+            payload = {"id": updated.id, "title": updated.title, "source": source}
+            if comment:
+                payload["comment"] = comment
+            self._bus.publish(AgentEvent(topic=REVOKED_TOPIC, payload=payload, source="wallet"))
+        return updated
+
+
+def _origin_of(known: StoredCredential | None) -> Origin:
+    if known is None:
+        return Origin()
+    return Origin(known.connection_id, known.issuer_label, known.received)
