@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint bench bench-quick
 
 setup:
 	@bash scripts/setup.sh
@@ -16,3 +16,12 @@ test: setup
 lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+
+# Benchmarks: never part of `make test` or CI. See docs/performance.md.
+bench: setup
+	.venv/bin/python -m pip install --quiet -e ".[dev,bench]" 2>&1 | grep -v "^WARNING: Location" || true
+	.venv/bin/python -m bench
+
+bench-quick: setup
+	.venv/bin/python -m pip install --quiet -e ".[dev,bench]" 2>&1 | grep -v "^WARNING: Location" || true
+	.venv/bin/python -m bench --quick

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import aiohttp
 from pydantic import BaseModel
 
 from agent.admin_models import (
     AgentStatus,
+    AnonCredsCredentialInfo,
     ConnectionRecord,
+    CredentialExchangeDetail,
     CredentialExchangeRecord,
     DidCreateRequest,
     DidInfo,
+    InvitationRecord,
+    OobRecord,
     PresentationExchangeRecord,
+    W3CCredentialQuery,
+    W3CCredentialRecord,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=5)
+# ACA-Py's Askar SQLite pool has only 2 connections per core and its handlers nest sessions:
+# a burst of parallel calls (a page render plus flows) can stall every session for 10 s and
+# answer 504. A few calls at a time are still fast and never starve the pool.
+MAX_PARALLEL_CALLS = 2
 
 
 class AdminApiError(Exception):
@@ -50,7 +61,11 @@ class AdminClient:
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(headers=self._headers, timeout=self._timeout)
+            self._session = aiohttp.ClientSession(
+                headers=self._headers,
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=MAX_PARALLEL_CALLS),
+            )
         return self._session
 
     async def request(
@@ -120,3 +135,142 @@ class AdminClient:
         return await self.list_results(
             "/present-proof-2.0/records", PresentationExchangeRecord, **params
         )
+
+    async def credential_exchange(self, cred_ex_id: str) -> CredentialExchangeDetail:
+        """The record with its format details (webhooks omit the offer body)."""
+        return await self.get_model(
+            f"/issue-credential-2.0/records/{quote(cred_ex_id, safe='')}",
+            CredentialExchangeDetail,
+        )
+
+    async def list_credential_exchange_details(
+        self, **params: str | int
+    ) -> list[CredentialExchangeDetail]:
+        return await self.list_results(
+            "/issue-credential-2.0/records", CredentialExchangeDetail, **params
+        )
+
+    async def send_credential_request(
+        self, cred_ex_id: str, holder_did: str | None = None
+    ) -> CredentialExchangeRecord:
+        """Accept an offer; `holder_did` binds the subject of an `ld_proof` credential."""
+        body = {"holder_did": holder_did} if holder_did else {}
+        path = f"/issue-credential-2.0/records/{quote(cred_ex_id, safe='')}/send-request"
+        return CredentialExchangeRecord.model_validate(await self.request("POST", path, json=body))
+
+    async def send_credential_problem_report(self, cred_ex_id: str, description: str) -> None:
+        """Decline or abandon an exchange; both sides' records go to `abandoned`."""
+        path = f"/issue-credential-2.0/records/{quote(cred_ex_id, safe='')}/problem-report"
+        await self.request("POST", path, json={"description": description})
+
+    async def connection(self, connection_id: str) -> ConnectionRecord:
+        path = f"/connections/{quote(connection_id, safe='')}"
+        return await self.get_model(path, ConnectionRecord)
+
+    async def list_anoncreds_credentials(
+        self, *, offset: int = 0, limit: int = 100, wql: str | None = None
+    ) -> list[AnonCredsCredentialInfo]:
+        """One page of stored AnonCreds credentials; `wql` filters by ACA-Py's tags."""
+        params: dict[str, str | int] = {"offset": offset, "limit": limit}
+        if wql is not None:
+            params["wql"] = wql
+        return await self.list_results("/credentials", AnonCredsCredentialInfo, **params)
+
+    async def anoncreds_credential(self, credential_id: str) -> AnonCredsCredentialInfo:
+        path = f"/credential/{quote(credential_id, safe='')}"
+        return await self.get_model(path, AnonCredsCredentialInfo)
+
+    async def delete_anoncreds_credential(self, credential_id: str) -> None:
+        await self.request("DELETE", f"/credential/{quote(credential_id, safe='')}")
+
+    async def anoncreds_credential_revoked(self, credential_id: str) -> bool:
+        """Asks the issuer's published status list (resolved by ACA-Py) about one credential."""
+        body = await self.request("GET", f"/credential/revoked/{quote(credential_id, safe='')}")
+        return bool(body and body.get("revoked"))
+
+    async def anoncreds_schema(self, schema_id: str) -> dict[str, Any]:
+        """The resolved schema (`{"schema": {"name", "version", "attrNames", "issuerId"}}`)."""
+        return await self.request("GET", f"/anoncreds/schema/{quote(schema_id, safe='')}")
+
+    async def list_w3c_credentials(self, query: W3CCredentialQuery) -> list[W3CCredentialRecord]:
+        body = await self.request(
+            "POST", "/credentials/w3c", json=query.model_dump(exclude_none=True)
+        )
+        return [W3CCredentialRecord.model_validate(item) for item in body.get("results", [])]
+
+    async def w3c_credential(self, credential_id: str) -> W3CCredentialRecord:
+        path = f"/credential/w3c/{quote(credential_id, safe='')}"
+        return await self.get_model(path, W3CCredentialRecord)
+
+    async def delete_w3c_credential(self, credential_id: str) -> None:
+        await self.request("DELETE", f"/credential/w3c/{quote(credential_id, safe='')}")
+
+    async def presentation_exchange(self, pres_ex_id: str) -> PresentationExchangeRecord:
+        """One present-proof v2 record with its request body (webhooks omit it)."""
+        path = f"/present-proof-2.0/records/{quote(pres_ex_id, safe='')}"
+        return await self.get_model(path, PresentationExchangeRecord)
+
+    async def presentation_candidates(
+        self, pres_ex_id: str, *, limit: int, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Credentials ACA-Py finds for a request: AnonCreds matches and stored W3C VCs.
+
+        `limit` applies per AnonCreds referent and per DIF descriptor; ACA-Py ignores
+        `offset` for DIF, so callers ask once with a large limit and de-duplicate.
+        """
+        path = f"/present-proof-2.0/records/{quote(pres_ex_id, safe='')}/credentials"
+        body = await self.request("GET", path, params={"limit": limit, "offset": offset})
+        return [item for item in body or [] if isinstance(item, dict)]
+
+    async def send_presentation(
+        self, pres_ex_id: str, body: dict[str, Any]
+    ) -> PresentationExchangeRecord:
+        """Answer a proof request with exactly the credentials the learner approved."""
+        path = f"/present-proof-2.0/records/{quote(pres_ex_id, safe='')}/send-presentation"
+        return PresentationExchangeRecord.model_validate(
+            await self.request("POST", path, json=body)
+        )
+
+    async def send_presentation_problem_report(self, pres_ex_id: str, description: str) -> None:
+        """Decline a proof request; both sides' records go to `abandoned`."""
+        path = f"/present-proof-2.0/records/{quote(pres_ex_id, safe='')}/problem-report"
+        await self.request("POST", path, json={"description": description})
+
+    async def receive_oob_invitation(
+        self,
+        invitation: dict[str, Any],
+        *,
+        alias: str | None = None,
+        use_existing_connection: bool = True,
+    ) -> OobRecord:
+        """Accept an out-of-band invitation; an inviter we know (same DID) is reused."""
+        params: dict[str, str | int] = {
+            "auto_accept": "true",
+            "use_existing_connection": str(use_existing_connection).lower(),
+        }
+        if alias:
+            params["alias"] = alias
+        body = await self.request(
+            "POST", "/out-of-band/receive-invitation", json=invitation, params=params
+        )
+        return OobRecord.model_validate(body)
+
+    async def create_oob_invitation(
+        self,
+        *,
+        handshake_protocols: list[str],
+        alias: str | None = None,
+        multi_use: bool = False,
+    ) -> InvitationRecord:
+        """An invitation of our own that our agent accepts by itself when answered."""
+        body: dict[str, Any] = {"handshake_protocols": handshake_protocols}
+        if alias:
+            body["alias"] = alias
+        params: dict[str, str | int] = {
+            "auto_accept": "true",
+            "multi_use": str(multi_use).lower(),
+        }
+        answer = await self.request(
+            "POST", "/out-of-band/create-invitation", json=body, params=params
+        )
+        return InvitationRecord.model_validate(answer)

@@ -31,7 +31,8 @@ class DidInfo(AdminModel):
 
 
 class DidCreateRequest(AdminModel):
-    method: Literal["key", "peer2", "peer4", "sov", "web"]
+    # ACA-Py names the peer methods by their prefix; "peer4" is refused as unknown.
+    method: Literal["key", "did:peer:2", "did:peer:4", "sov", "web"]
     options: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -64,6 +65,27 @@ class CredentialExchangeRecord(AdminModel):
     updated_at: str | None = None
 
 
+class CredentialExchangeDetail(AdminModel):
+    """One `GET /issue-credential-2.0/records/{id}` answer: the record and its format details.
+
+    The format details (`ld_proof`, `anoncreds`, `indy`) carry `cred_id_stored` once the
+    credential is in the wallet.
+    """
+
+    cred_ex_record: CredentialExchangeRecord
+    ld_proof: dict[str, Any] | None = None
+    anoncreds: dict[str, Any] | None = None
+    indy: dict[str, Any] | None = None
+    vc_di: dict[str, Any] | None = None
+
+    @property
+    def stored_credential_id(self) -> str | None:
+        for detail in (self.ld_proof, self.anoncreds, self.indy, self.vc_di):
+            if detail and detail.get("cred_id_stored"):
+                return str(detail["cred_id_stored"])
+        return None
+
+
 class PresentationExchangeRecord(AdminModel):
     """present-proof v2 exchange; the request body is under `by_format.pres_request`."""
 
@@ -78,3 +100,58 @@ class PresentationExchangeRecord(AdminModel):
     error_msg: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+
+
+class AnonCredsCredentialInfo(AdminModel):
+    """An AnonCreds credential as `GET /credentials` and `GET /credential/{id}` show it."""
+
+    referent: str
+    schema_id: str
+    cred_def_id: str
+    rev_reg_id: str | None = None
+    cred_rev_id: str | None = None
+    attrs: dict[str, str] = Field(default_factory=dict)
+
+
+class W3CCredentialRecord(AdminModel):
+    """A stored W3C credential (`POST /credentials/w3c`, `GET /credential/w3c/{id}`)."""
+
+    record_id: str
+    cred_value: dict[str, Any] = Field(default_factory=dict)
+    issuer_id: str | None = None
+    proof_types: list[str] = Field(default_factory=list)
+    expanded_types: list[str] = Field(default_factory=list)
+    schema_ids: list[str] = Field(default_factory=list)
+    subject_ids: list[str] = Field(default_factory=list)
+    given_id: str | None = None
+
+
+class W3CCredentialQuery(AdminModel):
+    """The body of `POST /credentials/w3c`; ACA-Py returns its page size (100) by default."""
+
+    types: list[str] | None = None
+    schema_ids: list[str] | None = None
+    issuer_id: str | None = None
+    subject_ids: list[str] | None = None
+    tag_query: dict[str, str] | None = None
+    max_results: int | None = None
+
+
+class OobRecord(AdminModel):
+    """What `POST /out-of-band/receive-invitation` answers: the connection it made or reused."""
+
+    oob_id: str | None = None
+    state: str | None = None
+    invi_msg_id: str | None = None
+    connection_id: str | None = None
+    role: str | None = None
+
+
+class InvitationRecord(AdminModel):
+    """What `POST /out-of-band/create-invitation` answers: our invitation, as URL and JSON."""
+
+    invitation_url: str
+    invitation: dict[str, Any] = Field(default_factory=dict)
+    invi_msg_id: str | None = None
+    oob_id: str | None = None
+    state: str | None = None

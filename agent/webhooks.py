@@ -16,7 +16,8 @@ from agent.ports import LOOPBACK, free_port
 
 LOGGER = logging.getLogger(__name__)
 MAX_WEBHOOK_BYTES = 1024 * 1024
-TOPIC_PATTERN = re.compile(r"^[a-z0-9_]{1,64}$")
+# Hyphens too: ACA-Py sends revocation notices as `revocation-notification(-v2)`.
+TOPIC_PATTERN = re.compile(r"^[a-z0-9_-]{1,64}$")
 
 
 class WebhookReceiver:

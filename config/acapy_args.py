@@ -21,8 +21,15 @@ FORBIDDEN_HOLDER_FLAGS = frozenset(
         "--webhook-url",
     }
 )
-# Plugins loaded into every agent we start: offline JSON-LD contexts and did:web AnonCreds.
-CORE_PLUGINS = ("agent.plugins.jsonld_contexts", "agent.plugins.didweb_anoncreds")
+# Plugins loaded into every agent we start: offline JSON-LD contexts, did:web AnonCreds,
+# and DIF requests with non-UUID challenges (Credo-ts sends decimal nonces).
+CORE_PLUGINS = (
+    "agent.plugins.jsonld_contexts",
+    "agent.plugins.didweb_anoncreds",
+    "agent.plugins.dif_challenge",
+)
+# The learner's agent also completes DID exchanges with inviters that omit `pthid` (Credo).
+HOLDER_PLUGINS = (*CORE_PLUGINS, "agent.plugins.credo_compat")
 
 
 @dataclass(frozen=True)

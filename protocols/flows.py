@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from protocols.issuance.flow import offers_flow
+from protocols.presentation.flow import presentation_flow
 from protocols.wallet_services import WalletServices
+from wallet.credentials.sync import credentials_flow
 
 Flow = Callable[[WalletServices], Coroutine[Any, Any, None]]
 
-FLOWS: list[Flow] = []
+FLOWS: list[Flow] = [offers_flow, credentials_flow, presentation_flow]

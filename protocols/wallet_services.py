@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from agent.admin_client import AdminClient
 from agent.events import EventBus
 from agent.process import AcaPyProcess
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from protocols.consent import TrustList
+from protocols.presentation.pending import RequestBook
 from wallet.controller_store import ControllerStore
 from wallet.wallet_key import WalletRecord
+
+if TYPE_CHECKING:
+    from protocols.issuance.inbox import OfferInbox
+    from wallet.credentials.stored import StoredCredentials
 
 
 @dataclass
@@ -27,3 +34,8 @@ class WalletServices:
     bus: EventBus
     store: ControllerStore | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    trust: TrustList = field(default_factory=TrustList)  # from settings.trust_list
+    requests: RequestBook = field(default_factory=RequestBook)  # proof requests, in memory
+    offers: OfferInbox | None = None  # made by protocols.issuance.flow.offer_inbox
+    credentials: StoredCredentials | None = None  # made by wallet.credentials.sync
+    demo: object | None = None  # the guided demo (demo/story.py), only in `demo` mode

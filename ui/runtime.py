@@ -24,6 +24,7 @@ from agent.webhooks import WebhookReceiver
 from config.data_dir import DataDir
 from config.settings import WalletSettings
 from protocols.flows import FLOWS
+from protocols.presentation.trust import load_trust_list
 from protocols.wallet_services import WalletServices
 from ui.web.app import create_app, start_site
 from ui.web.security import UiSecrets
@@ -51,8 +52,10 @@ async def run_wallet(
     secret: WalletSecret,
     on_ready: Callable[[RunningWallet], None],
     stop: asyncio.Event | None = None,
+    demo: object | None = None,
 ) -> None:
     """Start everything, call `on_ready`, wait for a stop signal, then shut down cleanly."""
+    trust = load_trust_list(settings)  # a broken trust list stops the start, clearly
     stop = stop or _stop_on_signals()
     ui_port = port_or_free(settings.ui_port, "LEARNER_WALLET_UI_PORT")
     bus = EventBus()
@@ -75,7 +78,9 @@ async def run_wallet(
         )
         client = AdminClient(agent.admin_url, agent.admin_key)
         store = await ControllerStore.open(data_dir, secret)
-        services = WalletServices(data_dir, settings, record, agent, client, bus, store)
+        services = WalletServices(
+            data_dir, settings, record, agent, client, bus, store, trust=trust, demo=demo
+        )
         await start_flows(services)
         found = await reconcile(client, bus)
         LOGGER.info(

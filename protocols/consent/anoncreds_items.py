@@ -130,7 +130,7 @@ def _view(
         format="anoncreds",
         title=_title(candidate),
         issuer_id=issuer,
-        issuer=trust.lookup(issuer),
+        issuer=trust.lookup(issuer, "issuer"),
         usable=not reasons,
         reasons=reasons,
         will_see=will_see or [],

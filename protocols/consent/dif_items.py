@@ -77,7 +77,7 @@ def _view(
         format="w3c",
         title=_title(candidate),
         issuer_id=candidate.issuer_id,
-        issuer=trust.lookup(candidate.issuer_id),
+        issuer=trust.lookup(candidate.issuer_id, "issuer"),
         issued=candidate.date("issuanceDate", "validFrom"),
         subject_ids=candidate.subject_ids,
         usable=not reasons,

@@ -16,6 +16,11 @@ class TrustEntry(BaseModel):
     name: str
     country: str | None = None
     register_: str | None = Field(default=None, alias="register")
+    roles: tuple[str, ...] = ()
+
+    def serves_as(self, role: str | None) -> bool:
+        """An entry without roles is trusted in every role; otherwise only in those listed."""
+        return role is None or not self.roles or role in self.roles
 
 
 class TrustList(BaseModel):
@@ -25,12 +30,13 @@ class TrustList(BaseModel):
 
     entries: list[TrustEntry] = Field(default_factory=list)
 
-    def lookup(self, did: str | None) -> TrustEntry | None:
-        """The entry for a DID, matching ``did:sov:X`` and an unqualified ``X`` alike."""
+    def lookup(self, did: str | None, role: str | None = None) -> TrustEntry | None:
+        """The entry for a DID in a role ("issuer", "verifier"); ``did:sov:X`` matches ``X``."""
         if not did:
             return None
         wanted = _canonical(did)
-        return next((e for e in self.entries if _canonical(e.did) == wanted), None)
+        found = (e for e in self.entries if _canonical(e.did) == wanted and e.serves_as(role))
+        return next(found, None)
 
 
 class VerifierInfo(BaseModel):
@@ -51,7 +57,7 @@ class VerifierInfo(BaseModel):
 
 def verifier_info(label: str | None, did: str | None, trust_list: TrustList) -> VerifierInfo:
     """Combine the connection's label and DID with the trust list."""
-    entry = trust_list.lookup(did)
+    entry = trust_list.lookup(did, "verifier")
     shown = (label or "").strip()[:120] or "an unnamed verifier"
     return VerifierInfo(label=shown, did=did, trusted=entry is not None, entry=entry)
 

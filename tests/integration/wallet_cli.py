@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -91,15 +92,28 @@ class WalletCli:
     def run_facts(self) -> dict[str, Any]:
         return json.loads((self.data_dir / "run.json").read_text())
 
-    def api(self, method: str, path: str, token: str | None = None) -> tuple[int, Any]:
+    def api(
+        self, method: str, path: str, body: Any = None, *, token: str | None = None
+    ) -> tuple[int, Any]:
+        """Call the running wallet's JSON API with the token; `body` is sent as JSON."""
         url = self.run_facts()["ui_url"].rstrip("/") + path
         headers = {"Authorization": f"Bearer {token or self.token}"}
-        request = urllib.request.Request(url, method=method, headers=headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=10) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read())
+
+    def api_ok(self, method: str, path: str, body: Any = None) -> Any:
+        """The body of a call that must succeed (2xx); fail with the wallet's error if not."""
+        code, answer = self.api(method, path, body)
+        assert 200 <= code < 300, f"{method} {path}: {code} {answer}"
+        return answer
 
     def status(self) -> dict[str, Any]:
         code, body = self.api("GET", "/api/status")

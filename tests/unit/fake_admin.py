@@ -42,8 +42,12 @@ class FakeAdminApi:
         app.router.add_get(
             "/present-proof-2.0/records", self._by_state(lambda: self.pres_exchanges)
         )
+        self.add_routes(app)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
+
+    def add_routes(self, app: web.Application) -> None:
+        """Subclasses serve more of the admin API here (before the server starts)."""
 
     async def close(self) -> None:
         if self.server is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import os
 import sys
 from pathlib import Path
 
@@ -22,11 +21,7 @@ from wallet.wallet_key import (
     WalletKeyError,
     load_key,
     load_wallet_record,
-    usable_keyring,
 )
-
-# The demo wallet holds only demo data; without an OS keyring it uses this passphrase.
-DEMO_PASSPHRASE = "learner-wallet-demo"  # noqa: S105 (demo data only, said when used)
 
 
 def _read_passphrase(prompt: str) -> str:
@@ -80,6 +75,8 @@ def start(data_dir: DataDir) -> int:
         return fail(str(error), exit_codes.WRONG_KEY)
     except PortInUseError as error:
         return fail(str(error), exit_codes.PORT_IN_USE)
+    except SettingsError as error:  # e.g. a broken trust list file, read at start-up
+        return fail(str(error), exit_codes.BAD_SETTINGS)
     except AcaPyStartError as error:
         return fail(f"the wallet's agent did not start: {error}", exit_codes.FAILED)
     print("Learner Wallet stopped.")
@@ -96,13 +93,8 @@ def demo_data_dir() -> DataDir:
     return DataDir(Path(user_data_dir("learner-wallet")) / "demo")
 
 
-def demo(data_dir: DataDir) -> int:
-    """Until the guided demo exists (issue #7): create a demo wallet if needed and start it."""
-    if usable_keyring() is None and PASSPHRASE_VARIABLE not in os.environ:
-        print("No OS keyring here: the demo wallet uses a fixed demo passphrase.")
-        os.environ[PASSPHRASE_VARIABLE] = DEMO_PASSPHRASE
-    if not data_dir.is_initialized():
-        code = init(data_dir)
-        if code != exit_codes.OK:
-            return code
-    return start(data_dir)
+def demo(data_dir: DataDir, auto: bool = False) -> int:
+    """The guided demo (issue #7) lives in ui/cli/demo.py."""
+    from ui.cli.demo import demo as run_guided_demo  # peers load only for the demo
+
+    return run_guided_demo(data_dir, auto)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from config.data_dir import HOME_VARIABLE, DataDir, resolve_data_dir
-from ui.cli import control, lifecycle
+from ui.cli import connect, control, lifecycle
 from ui.cli.logs import configure_logging
 
 DESCRIPTION = """\
@@ -38,7 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("stop", help="stop a wallet started with `start` in another terminal")
     commands.add_parser("status", help="say whether the wallet runs, and where")
     commands.add_parser("login", help="print a fresh login link for the running wallet's UI")
-    commands.add_parser("demo", help="create a demo wallet if needed and start it")
+    demo_cmd = commands.add_parser(
+        "demo", help="a guided demo: a university, an employer and a fresh demo wallet"
+    )
+    demo_cmd.add_argument(
+        "--auto", action="store_true", help="play the whole story without a person, then exit"
+    )
+    connect_cmd = commands.add_parser(
+        "connect", help="accept an invitation (link, short link or JSON) in the running wallet"
+    )
+    connect_cmd.add_argument("invitation", help="the invitation URL (?oob=) or its JSON")
+    connect_cmd.add_argument("--alias", help="your own name for this connection")
     return parser
 
 
@@ -49,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = lifecycle.demo_data_dir()
     # `init` must leave an existing wallet untouched, log file included.
     configure_logging(data_dir if args.command != "init" else None, args.verbose)
+    if args.command == "demo":
+        return lifecycle.demo(data_dir, args.auto)
+    if args.command == "connect":
+        return connect.connect(data_dir, args.invitation, args.alias)
     handlers = {
         "init": lifecycle.init,
         "start": lifecycle.start,

@@ -5,7 +5,17 @@ from __future__ import annotations
 from aiohttp import web
 
 from agent.ports import LOOPBACK
-from ui.web import status_api
+from ui.web import (
+    connections_api,
+    credentials_api,
+    dids_api,
+    events_api,
+    history_api,
+    offers_api,
+    pages,
+    requests_api,
+    status_api,
+)
 from ui.web.errors import ApiError, json_errors
 from ui.web.security import (
     AUTH_KEY,
@@ -17,23 +27,34 @@ from ui.web.security import (
 from ui.web.services import SERVICES_KEY, WalletServices
 
 # Each JSON API module has `register(router)`; a feature adds its module here.
-API_MODULES = [status_api]
+API_MODULES = [dids_api, offers_api, status_api, credentials_api]
+API_MODULES += [requests_api, history_api, events_api]
+API_MODULES += [connections_api]
 
 UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
 
 
 def create_app(services: WalletServices, ui: UiSecrets) -> web.Application:
     app = web.Application(
-        middlewares=[security_headers(), security_middleware(ui), json_errors],
+        middlewares=[
+            security_headers(),
+            security_middleware(ui, login_page=pages.login_needed),
+            json_errors,
+        ],
         client_max_size=256 * 1024,
     )
     app[SERVICES_KEY] = services
     app[UI_SECRETS_KEY] = ui
     app.router.add_get("/login", login)
-    app.router.add_get("/", home)
     app.router.add_post("/api/session/login-link", new_login_link)
     for module in API_MODULES:
         module.register(app.router)
+    events_api.setup(app)
+    pages.register(app, ui)
+    if services.demo is not None:  # `learner-wallet demo` only: the guided panel's API
+        from ui.web import demo_api
+
+        demo_api.setup(app)
     return app
 
 
@@ -42,16 +63,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     ui = request.app[UI_SECRETS_KEY]
     session_id = ui.redeem_login_code(request.query.get("code", ""))
     if session_id is None:
-        return web.Response(
-            status=401,
-            content_type="text/html",
-            text=(
-                "<!doctype html><title>Learner Wallet: log in</title>"
-                "<h1>This login link is used up or wrong</h1>"
-                "<p>Each link works once. Run <code>learner-wallet start</code> again, "
-                "or <code>learner-wallet login</code>, and open the new link.</p>"
-            ),
-        )
+        return pages.login_used_up(request)
     response = web.HTTPSeeOther("/")
     response.set_cookie(
         SESSION_COOKIE, session_id, httponly=True, samesite="Strict", path="/", secure=False
@@ -66,18 +78,6 @@ async def new_login_link(request: web.Request) -> web.Response:
     ui = request.app[UI_SECRETS_KEY]
     code = ui.new_login_code()
     return web.json_response({"login_url": f"http://127.0.0.1:{ui.port}/login?code={code}"})
-
-
-async def home(request: web.Request) -> web.Response:
-    """A plain page until the learner's screens exist (issue #6)."""
-    return web.Response(
-        content_type="text/html",
-        text=(
-            "<!doctype html><html lang='en'><title>Learner Wallet</title>"
-            "<h1>Learner Wallet is running</h1>"
-            "<p>Status: <a href='/api/status'>/api/status</a></p></html>"
-        ),
-    )
 
 
 async def start_site(app: web.Application, port: int) -> web.AppRunner:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -20,6 +21,7 @@ SESSION_COOKIE = "lw_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PATHS = frozenset({"/login", "/favicon.ico"})
+PUBLIC_PREFIXES = ("/static/",)  # CSS, JS and icons: nothing secret
 AUTH_KEY = web.RequestKey("auth", str)  # "token" or "session"
 CSRF_KEY = web.RequestKey("csrf", str)
 
@@ -67,7 +69,11 @@ def _session_csrf(request: web.Request, ui: UiSecrets) -> str | None:
     return None
 
 
-def security_middleware(ui: UiSecrets) -> Middleware:
+def security_middleware(
+    ui: UiSecrets, login_page: Callable[[web.Request], web.Response] | None = None
+) -> Middleware:
+    """`login_page` answers a browser that opens a screen without a session."""
+
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.host not in ui.allowed_hosts():
@@ -80,13 +86,15 @@ def security_middleware(ui: UiSecrets) -> Middleware:
             return error_response(
                 ApiError(403, "bad_origin", "requests from other web pages are refused")
             )
-        if request.path in PUBLIC_PATHS:
+        if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
             return await handler(request)
         if _bearer_ok(request, ui):
             request[AUTH_KEY] = "token"
             return await handler(request)
         csrf = _session_csrf(request, ui)
         if csrf is None:
+            if login_page is not None and _is_screen(request):
+                return login_page(request)
             return error_response(
                 ApiError(401, "unauthorized", "log in first",
                          "use the login link printed by `learner-wallet start`, or send "
@@ -104,6 +112,11 @@ def security_middleware(ui: UiSecrets) -> Middleware:
         return await handler(request)
 
     return check
+
+
+def _is_screen(request: web.Request) -> bool:
+    """A page a browser opens (not the JSON API, which keeps its 401 JSON)."""
+    return request.method in SAFE_METHODS and not request.path.startswith("/api/")
 
 
 def security_headers() -> Middleware:

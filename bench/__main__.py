@@ -1,0 +1,115 @@
+"""`python -m bench [--quick]`: overhead, start, memory and scale; table, JSON and PNG.
+
+Results go to bench/results/<timestamp>.{json,png} (and latest.*); a seeded wallet for the
+scale run is kept under bench/.cache so reruns do not seed again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.hooks import HookBoard
+from bench.overhead import close_stage, measure_memory, open_stage, run_cold_starts, run_overhead
+from bench.peers import Peers, start_peers
+from bench.profiling import summarize
+from bench.report import render, write_chart, write_json
+from bench.results import BenchResults
+from bench.scale import run_scale
+
+LOGGER = logging.getLogger("bench")
+HERE = Path(__file__).resolve().parent
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a reduced set, under 3 minutes")
+    parser.add_argument("--iterations", type=int, help="timed iterations per flow")
+    parser.add_argument("--scale", type=int, help="credentials in the scale wallet")
+    parser.add_argument("--starts", type=int, help="cold starts per holder")
+    parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--only-scale", action="store_true", help="skip overhead and starts")
+    parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--keep", action="store_true", help="keep the run's temp dir (logs)")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the controller (timings then invalid)"
+    )
+    args = parser.parse_args(argv)
+    args.iterations = args.iterations or (5 if args.quick else 20)
+    args.scale = args.scale or (500 if args.quick else 10_000)
+    args.starts = args.starts or (1 if args.quick else 5)
+    return args
+
+
+async def run(args: argparse.Namespace, base: Path) -> BenchResults:
+    results = BenchResults()
+    results.meta.quick = args.quick
+    results.meta.iterations = args.iterations
+    results.meta.cpus = os.cpu_count() or 0
+    results.meta.load_before = list(os.getloadavg())
+    hooks = HookBoard()
+    await hooks.start()
+    peers = await start_peers(base / "peers", hooks)
+    try:
+        if not args.only_scale:
+            await overhead_phase(args, base, hooks, peers, results)
+        if not args.skip_scale:
+            await run_scale(hooks, peers, results, args)
+    finally:
+        await peers.stop()
+        await hooks.stop()
+    results.meta.load_after = list(os.getloadavg())
+    return results
+
+
+async def overhead_phase(
+    args: argparse.Namespace, base: Path, hooks: HookBoard, peers: Peers, results: BenchResults
+) -> None:
+    profile = base / "controller.prof" if args.profile else None
+    stage = await open_stage(base / "holders", hooks, peers, profile)
+    try:
+        await run_overhead(stage, results, args.iterations)
+        await measure_memory(stage, results, "(few credentials)")
+    finally:
+        await close_stage(stage)
+    if profile is not None:
+        results.meta.notes.append("PROFILED RUN: the controller ran under cProfile")
+        args.results.mkdir(parents=True, exist_ok=True)
+        print(summarize(profile, args.results / "controller-profile.txt"))
+    await run_cold_starts(stage, results, args.starts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    base = Path(tempfile.mkdtemp(prefix="learner-wallet-bench-"))
+    started = time.monotonic()
+    try:
+        results = asyncio.run(run(args, base))
+    finally:
+        if args.keep:
+            LOGGER.info("run files kept in %s", base)
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    results.meta.notes.append(f"run took {time.monotonic() - started:.0f} s")
+    args.results.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    json_path, png_path = args.results / f"{stamp}.json", args.results / f"{stamp}.png"
+    write_json(results, json_path)
+    write_chart(results, png_path)
+    shutil.copyfile(json_path, args.results / "latest.json")
+    shutil.copyfile(png_path, args.results / "latest.png")
+    print(render(results))
+    print(f"\nwrote {json_path} and {png_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Is anybody listening where the invitation says to send? Asked before accepting.
+
+ACA-Py accepts an invitation to a dead endpoint without complaint and leaves the connection
+in `request-sent` forever (outbound failures never reach a terminal state). A short TCP
+connect first turns that hang into an error the learner sees at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+from protocols.connections.errors import InvitationError
+from protocols.connections.invitation import Invitation
+
+CONNECT_TIMEOUT = 3.0
+TRANSPORTS = {"http": 80, "https": 443}
+
+
+def service_endpoint(invitation: Invitation) -> str | None:
+    """The endpoint of the first service, when the invitation itself says it.
+
+    Inline services say it; a did:peer:2 says it in its `S` segment; other DIDs (did:web,
+    did:sov, did:peer:4) need a resolver, which ACA-Py has and we do not: None.
+    """
+    service = invitation.services[0]
+    if not isinstance(service, str):
+        return service.service_endpoint
+    if service.startswith("did:peer:2"):
+        return _did_peer_2_endpoint(service)
+    return None
+
+
+def _did_peer_2_endpoint(did: str) -> str | None:
+    for element in did.split(".")[1:]:
+        if not element.startswith("S"):
+            continue
+        encoded = element[1:]
+        try:
+            decoded: Any = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+        except (binascii.Error, ValueError):
+            return None
+        endpoint = decoded.get("s") or decoded.get("serviceEndpoint")
+        if isinstance(endpoint, dict):
+            endpoint = endpoint.get("uri")
+        return str(endpoint) if endpoint else None
+    return None
+
+
+async def check_reachable(invitation: Invitation, timeout: float = CONNECT_TIMEOUT) -> None:  # noqa: ASYNC109
+    """Raise InvitationError unless a TCP connection to the endpoint opens within timeout."""
+    endpoint = service_endpoint(invitation)
+    if endpoint is None:
+        return
+    parts = urlsplit(endpoint)
+    if parts.scheme not in TRANSPORTS:
+        raise InvitationError(
+            "unsupported_transport",
+            f"the inviter receives messages at {endpoint!r}, but the wallet sends over "
+            "http(s) only",
+            "ask the inviter for an invitation with an http or https endpoint",
+        )
+    host = parts.hostname or ""
+    try:
+        port = parts.port or TRANSPORTS[parts.scheme]
+    except ValueError:
+        port = None
+    if not host or port is None:
+        raise InvitationError(
+            "malformed_invitation", f"the service endpoint {endpoint!r} is not a valid URL"
+        )
+    try:
+        _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except (OSError, TimeoutError) as error:
+        raise InvitationError(
+            "unreachable_endpoint",
+            f"nobody answers at the inviter's endpoint {endpoint} ({_reason(error)}); "
+            "nothing was created",
+            "check your internet connection, or ask the inviter whether their agent is "
+            "running, then try the same invitation again",
+        ) from None
+    writer.close()
+    with contextlib.suppress(OSError):
+        await writer.wait_closed()
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, TimeoutError):
+        return "no answer within the time limit"
+    return error.strerror or type(error).__name__

@@ -1,0 +1,275 @@
+"""The learner's offer inbox: list, show, accept and decline credential offers.
+
+Every answer re-reads ACA-Py's record (the truth about the exchange) and merges the
+controller's note (the learner's decision, a passed deadline).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import quote
+
+from agent.admin_client import AdminApiError, AdminClient
+from agent.admin_models import ConnectionRecord, CredentialExchangeDetail
+from agent.events import AgentEvent, EventBus
+from config.settings import WalletSettings
+from protocols.issuance.deadline import WAITING_STATES, overdue_reason
+from protocols.issuance.errors import (
+    OfferExchangeFailed,
+    OfferNotFound,
+    OfferNotPending,
+    OfferUnsupported,
+)
+from protocols.issuance.holder_did import HolderDidError, choose_holder_did, key_type_for_proof
+from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
+from protocols.issuance.notes import OfferNotes
+from protocols.issuance.offer_view import offer_body, offer_view
+from wallet.wallet_key import WalletRecord
+
+LOGGER = logging.getLogger(__name__)
+LIST_PAGE = 1000
+DEFAULT_DECLINE_REASON = "declined by the learner"
+
+
+class OfferInbox:
+    """One per running wallet, shared by the offers flow and the JSON API."""
+
+    def __init__(
+        self,
+        client: AdminClient,
+        settings: WalletSettings,
+        record: WalletRecord,
+        notes: OfferNotes,
+        bus: EventBus,
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._record = record
+        self._notes = notes
+        self._bus = bus
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._schema_names: dict[str, str | None] = {}
+        self._announced: dict[str, OfferState] = {}
+
+    async def list_offers(
+        self, limit: int = 50, state: OfferState | None = None
+    ) -> list[CredentialOffer]:
+        """Pending offers first (newest first), then up to `limit` recent others."""
+        details = await self._client.list_credential_exchange_details(
+            role="holder", limit=LIST_PAGE
+        )
+        labels = {c.connection_id: c.their_label for c in await self._client.list_connections()}
+        notes = await self._notes.all()
+        views = [
+            await self._view(d, labels.get(d.cred_ex_record.connection_id or ""), notes)
+            for d in details
+        ]
+        views = [v for v in views if state is None or v.state == state]
+        newest = sorted(views, key=lambda v: v.received_at or datetime.min.replace(tzinfo=UTC))
+        newest.reverse()
+        pending = [v for v in newest if v.state == "pending"]
+        return pending + [v for v in newest if v.state != "pending"][:limit]
+
+    async def get(self, cred_ex_id: str) -> CredentialOffer:
+        detail = await self._detail(cred_ex_id)
+        label = await self._issuer_label(detail.cred_ex_record.connection_id)
+        return await self._view(detail, label, None)
+
+    async def accept(self, cred_ex_id: str, *, auto: bool = False) -> CredentialOffer:
+        """Request the credential; W3C credentials are bound to a subject DID of the right key."""
+        async with self._locks[cred_ex_id]:
+            offer = await self._pending(cred_ex_id, "accept")
+            holder_did = await self._holder_did(offer)
+            await self._notes.update(
+                cred_ex_id,
+                lambda note: note.model_copy(
+                    update={
+                        "decision": "accepted",
+                        "decided_at": datetime.now(UTC),
+                        "auto": auto,
+                        "holder_did": holder_did,
+                    }
+                ),
+            )
+            try:
+                await self._client.send_credential_request(cred_ex_id, holder_did)
+            except AdminApiError as error:
+                reason = await self._refused(cred_ex_id, error)
+                raise OfferExchangeFailed(reason) from None
+            LOGGER.info("accepted offer %s%s", cred_ex_id, " automatically" if auto else "")
+            return await self._announce(await self.get(cred_ex_id))
+
+    async def decline(self, cred_ex_id: str, reason: str | None = None) -> CredentialOffer:
+        """Tell the issuer no (a problem report); both sides' records go to `abandoned`."""
+        reason = (reason or "").strip() or DEFAULT_DECLINE_REASON
+        async with self._locks[cred_ex_id]:
+            await self._pending(cred_ex_id, "decline")
+            await self._notes.update(
+                cred_ex_id,
+                lambda note: note.model_copy(
+                    update={
+                        "decision": "declined",
+                        "decided_at": datetime.now(UTC),
+                        "decline_reason": reason,
+                    }
+                ),
+            )
+            try:
+                await self._client.send_credential_problem_report(cred_ex_id, reason)
+            except AdminApiError as error:
+                raise OfferExchangeFailed(f"the issuer could not be told: {error}") from None
+            LOGGER.info("declined offer %s", cred_ex_id)
+            return await self._announce(await self.get(cred_ex_id))
+
+    async def on_exchange_event(self, cred_ex_id: str) -> CredentialOffer | None:
+        """A webhook or reconcile hint: re-read, announce changes, auto-accept if configured."""
+        try:
+            offer = await self.get(cred_ex_id)
+        except OfferNotFound:
+            return None
+        if offer.state == "pending" and self._auto_accepts(offer):
+            try:
+                return await self.accept(cred_ex_id, auto=True)
+            except (OfferNotPending, OfferUnsupported, OfferExchangeFailed) as error:
+                LOGGER.warning("auto-accept of offer %s failed: %s", cred_ex_id, error)
+        return await self._announce(offer)
+
+    async def mark_overdue(self) -> list[CredentialOffer]:
+        """Mark exchanges that waited past `exchange_timeout` as failed, in our notes only."""
+        timeout = self._settings.exchange_timeout
+        failed: list[CredentialOffer] = []
+        now = datetime.now(UTC)
+        for state in WAITING_STATES:
+            for record in await self._client.list_credential_exchanges(state=state, role="holder"):
+                note = await self._notes.get(record.cred_ex_id)
+                reason = overdue_reason(record, note, now, timeout)
+                if reason is None:
+                    continue
+                await self._notes.update(record.cred_ex_id, _failed(reason, now))
+                LOGGER.info("offer %s failed: no answer in time", record.cred_ex_id)
+                failed.append(await self._announce(await self.get(record.cred_ex_id)))
+        return failed
+
+    async def _refused(self, cred_ex_id: str, error: AdminApiError) -> str:
+        """Show a refused request as failed, with the clearest reason to be had.
+
+        ACA-Py records some refusals (`abandoned` with `error_msg`), but an unexpected error
+        (e.g. an issuer DID it cannot resolve) answers a bare 500 and leaves the record at
+        `offer-received`, which must not look pending any more.
+        """
+        offer = await self.get(cred_ex_id)
+        reason = f"the credential could not be requested: {error}"
+        if offer.format == "anoncreds" and (error.status or 0) >= 500 and offer.schema_id:
+            reason = await self._resolution_problem(offer.schema_id) or reason
+        if offer.state == "pending" and error.status is not None:
+            await self._notes.update(cred_ex_id, _failed(reason, datetime.now(UTC)))
+            offer = await self.get(cred_ex_id)
+        await self._announce(offer)
+        return offer.failure or reason
+
+    async def _resolution_problem(self, schema_id: str) -> str | None:
+        """Why the issuer's AnonCreds objects cannot be resolved (ACA-Py says it for schemas)."""
+        try:
+            await self._client.anoncreds_schema(schema_id)
+        except AdminApiError as error:
+            detail = str(error).split("): ", 1)[-1].split(". ", 1)[0]
+            return f"the issuer's AnonCreds definitions cannot be resolved: {detail}"
+        return None
+
+    @property
+    def exchange_timeout(self) -> float:
+        return self._settings.exchange_timeout
+
+    def _auto_accepts(self, offer: CredentialOffer) -> bool:
+        return bool(offer.issuer_did) and offer.issuer_did in self._settings.auto_accept_issuers
+
+    async def _announce(self, offer: CredentialOffer) -> CredentialOffer:
+        """Publish `offer_received` for a new pending offer, `offer_updated` on each change."""
+        if self._announced.get(offer.id) != offer.state:
+            first = offer.id not in self._announced and offer.state == "pending"
+            self._announced[offer.id] = offer.state
+            topic = "offer_received" if first else "offer_updated"
+            payload = offer.model_dump(mode="json")
+            self._bus.publish(AgentEvent(topic=topic, payload=payload, source="wallet"))
+        return offer
+
+    async def _pending(self, cred_ex_id: str, action: Literal["accept", "decline"]):
+        offer = await self.get(cred_ex_id)
+        if offer.state != "pending":
+            raise OfferNotPending(f"cannot {action} offer {cred_ex_id}: it is {offer.state}")
+        return offer
+
+    async def _holder_did(self, offer: CredentialOffer) -> str | None:
+        if offer.format == "anoncreds":
+            return None
+        if offer.format != "ld_proof":
+            raise OfferUnsupported(
+                f"offer {offer.id} uses a credential format this wallet cannot store",
+                "ask the issuer for an AnonCreds or W3C (ld_proof) credential",
+            )
+        try:
+            key_type_for_proof(offer.proof_type)
+            subject_dids = self._record.subject_dids
+            wallet_dids = [] if len(subject_dids) >= 2 else await self._client.list_dids()
+            return choose_holder_did(offer.proof_type, subject_dids, wallet_dids)
+        except HolderDidError as error:
+            raise OfferUnsupported(str(error)) from None
+
+    async def _detail(self, cred_ex_id: str) -> CredentialExchangeDetail:
+        try:
+            detail = await self._client.credential_exchange(cred_ex_id)
+        except AdminApiError as error:
+            if error.status in (404, 422):  # ACA-Py answers 422 for ids that are no UUID
+                raise OfferNotFound(f"no credential offer with id {cred_ex_id}") from None
+            raise
+        if detail.cred_ex_record.role not in (None, "holder"):
+            raise OfferNotFound(f"no credential offer with id {cred_ex_id}")
+        return detail
+
+    async def _view(
+        self,
+        detail: CredentialExchangeDetail,
+        label: str | None,
+        notes: dict[str, OfferNote] | None,
+    ) -> CredentialOffer:
+        cred_ex_id = detail.cred_ex_record.cred_ex_id
+        note = notes.get(cred_ex_id) if notes is not None else await self._notes.get(cred_ex_id)
+        offer_format, body = offer_body(detail.cred_ex_record)
+        schema_id = body.get("schema_id") if offer_format == "anoncreds" else None
+        return offer_view(detail, label, note, await self._schema_name(schema_id))
+
+    async def _issuer_label(self, connection_id: str | None) -> str | None:
+        if not connection_id:
+            return None
+        try:
+            path = f"/connections/{quote(connection_id, safe='')}"
+            return (await self._client.get_model(path, ConnectionRecord)).their_label
+        except AdminApiError:
+            return None
+
+    async def _schema_name(self, schema_id: str | None) -> str | None:
+        """The AnonCreds schema's name, resolved once (did:web ids do not carry it)."""
+        if not schema_id:
+            return None
+        if schema_id not in self._schema_names:
+            try:
+                body = await self._client.anoncreds_schema(schema_id)
+                self._schema_names[schema_id] = (body.get("schema") or {}).get("name")
+            except AdminApiError as error:
+                LOGGER.info("schema %s not resolved: %s", schema_id, error)
+                return None
+        return self._schema_names[schema_id]
+
+
+def _failed(reason: str, now: datetime) -> Callable[[OfferNote], OfferNote]:
+    """The note change that marks an exchange failed by its deadline."""
+
+    def change(note: OfferNote) -> OfferNote:
+        return note.model_copy(update={"failure": reason, "failed_at": now})
+
+    return change

@@ -1,0 +1,140 @@
+"""The learner's answer to a proof request: approve (send exactly what was chosen) or decline.
+
+A presentation is never sent without an approval recorded for it: the history entry is
+written first, and if that fails nothing is sent. ACA-Py's record is re-read before
+answering, so a request that was withdrawn or already answered is not answered twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+from agent.admin_client import AdminApiError
+from agent.events import AgentEvent
+from protocols.consent import (
+    ConsentDecision,
+    DecisionError,
+    default_decision,
+    presentation_body,
+)
+from protocols.presentation.history_entries import approval_entry, decline_entry
+from protocols.presentation.pending import PendingRequest, RequestStatus
+from wallet.history import History, HistoryError
+
+if TYPE_CHECKING:
+    from protocols.wallet_services import WalletServices
+
+LOGGER = logging.getLogger(__name__)
+OPEN_STATE = "request-received"
+DEFAULT_DECLINE = "The learner declined this request."
+ErrorKind = Literal["not_found", "conflict", "invalid", "unavailable", "failed"]
+
+
+class AnswerError(Exception):
+    """Why an answer was not sent; `kind` tells the API which status to use."""
+
+    def __init__(self, kind: ErrorKind, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.hint = hint
+
+
+async def approve(
+    services: WalletServices, exchange_id: str, decision: ConsentDecision | None
+) -> PendingRequest:
+    """Record the approval, then send the presentation the decision describes."""
+    book = services.requests
+    async with book.lock(exchange_id):
+        request = await _open_request(services, exchange_id)
+        if request.refused or request.prompt is None:
+            raise AnswerError(
+                "invalid",
+                f"This request cannot be answered: {request.refused}",
+                "decline it instead",
+            )
+        prompt = request.prompt
+        try:
+            chosen = decision if decision is not None else default_decision(prompt)
+            body = presentation_body(prompt, chosen)
+            entry = approval_entry(prompt, chosen)
+        except DecisionError as error:
+            raise AnswerError("invalid", str(error), "change your choices and try again") from None
+        book.update(exchange_id, status=RequestStatus.SENDING)
+        try:
+            await _history(services).add(entry)
+        except HistoryError as error:
+            book.update(exchange_id, status=RequestStatus.WAITING)
+            raise AnswerError("unavailable", f"{error}; nothing was sent") from None
+        try:
+            record = await services.client.send_presentation(exchange_id, body)
+        except AdminApiError as error:
+            detail = f"the wallet's agent could not make or send the presentation: {error}"
+            await _history(services).set_outcome(exchange_id, "failed", detail)
+            book.update(exchange_id, status=RequestStatus.FAILED, detail=detail)
+            raise AnswerError("failed", detail) from None
+        answered = book.update(
+            exchange_id,
+            status=RequestStatus.SENT,
+            state=record.state or "presentation-sent",
+            approved_at=datetime.now(UTC),
+        )
+    _publish(services, "request_answered", exchange_id, record.state)
+    assert answered is not None
+    return answered
+
+
+async def decline(services: WalletServices, exchange_id: str, reason: str | None) -> None:
+    """Record the decline, then tell the verifier with a problem report."""
+    reason = (reason or "").strip() or DEFAULT_DECLINE
+    book = services.requests
+    async with book.lock(exchange_id):
+        request = await _open_request(services, exchange_id)
+        try:
+            await _history(services).add(decline_entry(request, reason))
+        except HistoryError as error:
+            raise AnswerError("unavailable", f"{error}; the verifier was not told") from None
+        try:
+            await services.client.send_presentation_problem_report(exchange_id, reason)
+        except AdminApiError as error:
+            detail = f"declined, but the verifier could not be told: {error}"
+            await _history(services).set_outcome(exchange_id, "declined", detail)
+            raise AnswerError("failed", detail) from None
+        book.remove(exchange_id)
+    _publish(services, "request_declined", exchange_id, "abandoned")
+
+
+async def _open_request(services: WalletServices, exchange_id: str) -> PendingRequest:
+    """The pending request, still waiting for the learner here and at ACA-Py."""
+    request = services.requests.get(exchange_id)
+    if request is None:
+        raise AnswerError(
+            "not_found", f"There is no proof request {exchange_id}.", "list them at /api/requests"
+        )
+    if request.status is not RequestStatus.WAITING:
+        raise AnswerError("conflict", f"This request was already answered ({request.status}).")
+    try:
+        record = await services.client.presentation_exchange(exchange_id)
+    except AdminApiError as error:
+        if error.status == 404:
+            services.requests.remove(exchange_id)
+            raise AnswerError("not_found", "The verifier's request no longer exists.") from None
+        raise AnswerError("unavailable", str(error), "try again in a moment") from None
+    if record.state != OPEN_STATE:
+        services.requests.update(exchange_id, state=record.state)
+        raise AnswerError(
+            "conflict", f"This request can no longer be answered (it is {record.state})."
+        )
+    return request
+
+
+def _history(services: WalletServices) -> History:
+    if services.store is None:
+        raise HistoryError("the wallet's history store is not open")
+    return History(services.store)
+
+
+def _publish(services: WalletServices, topic: str, exchange_id: str, state: str | None) -> None:
+    payload = {"exchange_id": exchange_id, "state": state}
+    services.bus.publish(AgentEvent(topic=topic, payload=payload, source="wallet"))

@@ -1,0 +1,184 @@
+"""The present-proof flow: keep the request book in step with ACA-Py, and watch deadlines.
+
+Events are hints (webhooks or start-up reconciliation): each one makes the flow re-read the
+record. A request that arrives becomes a prompt and a `request_received` event; an approved
+exchange that reaches no end within `exchange_timeout` is shown as failed with the state
+it stopped in.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from agent.admin_client import AdminApiError
+from agent.admin_models import PresentationExchangeRecord
+from agent.events import AgentEvent
+from protocols.consent import VerifierInfo
+from protocols.presentation.deadlines import TERMINAL_STATES, Deadlines
+from protocols.presentation.pending import PendingRequest, RequestStatus
+from protocols.presentation.prompting import read_request
+from wallet.history import History, Outcome
+
+if TYPE_CHECKING:
+    from protocols.wallet_services import WalletServices
+
+LOGGER = logging.getLogger(__name__)
+TOPIC = "present_proof_v2_0"
+ANSWERED_TOPIC = "request_answered"
+
+
+async def presentation_flow(services: WalletServices) -> None:
+    """Run until cancelled; one failing record never stops the flow."""
+    watcher = Deadlines(services)
+    try:
+        async with services.bus.subscribe() as queue:
+            while True:
+                event = await queue.get()
+                exchange_id = _exchange_id(event)
+                if exchange_id is None:
+                    continue
+                try:
+                    await on_hint(services, exchange_id, watcher)
+                except AdminApiError as error:
+                    LOGGER.warning("proof request %s: %s", exchange_id, error)
+                except Exception as error:  # keep the flow alive; log no values
+                    LOGGER.error(
+                        "proof request %s could not be handled: %s at %s",
+                        exchange_id,
+                        type(error).__name__,
+                        _where(error),
+                    )
+    finally:
+        watcher.cancel_all()
+
+
+async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines) -> None:
+    """Re-read one exchange and bring the book (and history) up to date."""
+    book = services.requests
+    try:
+        record = await services.client.presentation_exchange(exchange_id)
+    except AdminApiError as error:
+        if error.status == 404:
+            book.remove(exchange_id)
+            watcher.cancel(exchange_id)
+            return
+        raise
+    if record.role not in (None, "prover"):
+        return
+    async with book.lock(exchange_id):
+        known = book.get(exchange_id)
+        state = record.state or ""
+        if state == "request-received":
+            if known is None:
+                await _new_request(services, record)
+        elif state == "presentation-sent":
+            if known is None:
+                known = book.put(await _in_flight(services, record))
+            watcher.watch(exchange_id, _approved_at(known, record))
+        elif state in TERMINAL_STATES:
+            watcher.cancel(exchange_id)
+            await _finished(services, record, known)
+
+
+async def _new_request(services: WalletServices, record: PresentationExchangeRecord) -> None:
+    pending = services.requests.put(await read_request(services.client, record, services.trust))
+    payload = {
+        "exchange_id": pending.exchange_id,
+        "connection_id": pending.connection_id,
+        "state": pending.state,
+        "answerable": pending.answerable,
+    }
+    services.bus.publish(AgentEvent(topic="request_received", payload=payload, source="wallet"))
+
+
+async def _finished(
+    services: WalletServices, record: PresentationExchangeRecord, known: PendingRequest | None
+) -> None:
+    """Done or abandoned: record the verifier's verdict, or why it failed."""
+    exchange_id = record.pres_ex_id
+    LOGGER.info(
+        "proof request %s ended %s (verified: %s)", exchange_id, record.state, record.verified
+    )
+    history = History(services.store) if services.store else None
+    entry = await history.for_exchange(exchange_id) if history else None
+    if record.state == "done":
+        verdicts: dict[str, Outcome] = {"true": "verified", "false": "not_verified"}
+        outcome: Outcome = verdicts.get(record.verified or "", "acknowledged")
+        detail, topic = None, "request_done"
+        services.requests.remove(exchange_id)
+    elif entry is not None and entry.outcome == "declined":
+        services.requests.remove(exchange_id)  # the learner's own decline, already announced
+        return
+    elif known is None or known.status is RequestStatus.WAITING:
+        services.requests.remove(exchange_id)  # withdrawn before the learner answered
+        outcome, detail, topic = "failed", None, "request_withdrawn"
+    else:
+        outcome, topic = "failed", "request_failed"
+        detail = record.error_msg or f"the exchange ended {record.state}"
+        services.requests.update(
+            exchange_id, status=RequestStatus.FAILED, state=record.state, detail=detail
+        )
+    if history is not None and entry is not None and entry.outcome != outcome:
+        await history.set_outcome(exchange_id, outcome, detail)
+    payload = {"exchange_id": exchange_id, "state": record.state, "verified": record.verified}
+    services.bus.publish(AgentEvent(topic=topic, payload=payload, source="wallet"))
+
+
+async def _in_flight(
+    services: WalletServices, record: PresentationExchangeRecord
+) -> PendingRequest:
+    """An exchange approved before a restart: what history says about it."""
+    entry = (
+        await History(services.store).for_exchange(record.pres_ex_id) if services.store else None
+    )
+    verifier = VerifierInfo(label="a verifier")
+    if entry is not None:
+        verifier = VerifierInfo(
+            label=entry.verifier.label, did=entry.verifier.did, trusted=entry.verifier.trusted
+        )
+    return PendingRequest(
+        exchange_id=record.pres_ex_id,
+        connection_id=record.connection_id,
+        thread_id=record.thread_id,
+        state=record.state or "presentation-sent",
+        status=RequestStatus.SENT,
+        verifier=verifier,
+        request_name=entry.request_name if entry else "Proof request",
+        approved_at=entry.at if entry else None,
+    )
+
+
+def _approved_at(known: PendingRequest | None, record: PresentationExchangeRecord) -> datetime:
+    if known is not None and known.approved_at is not None:
+        return known.approved_at
+    updated = _parse_time(record.updated_at)
+    return updated or datetime.now(UTC)
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _where(error: BaseException) -> str:
+    """file:line where an error was raised; its message may quote a request's values."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "unknown"
+
+
+def _exchange_id(event: AgentEvent) -> str | None:
+    if event.topic == TOPIC:
+        value = event.payload.get("pres_ex_id")
+    elif event.topic == ANSWERED_TOPIC and event.source == "wallet":
+        value = event.payload.get("exchange_id")
+    else:
+        return None
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,110 @@
+"""The guided demo in headless Chromium: a person clicks through the panel of `learner-wallet
+demo` (real CLI, real peers), accepts the offers and approves both requests in the normal
+screens, and the panel shows that the employer verified both presentations.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.e2e.browser import chromium, screenshot
+from tests.e2e.steps import open_screen
+from tests.integration.demo_run import DemoRun
+from tests.integration.wallet_cli import wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+OFFERS = 3
+PENDING = "[data-live-part='pending']"
+
+
+async def run_step(page: Page, button: str, step: int, done: str) -> None:
+    """Click a panel button; its status must end in the step's done text (not a failure)."""
+    panel = page.locator("[data-demo-panel]")
+    await panel.get_by_role("button", name=button).click()
+    await expect(panel.locator(f"[data-demo-step='{step}'] [data-demo-status]")).to_have_text(done)
+
+
+async def accept_offers(page: Page) -> None:
+    """Open each offer from Home as it arrives and accept it in the normal offer prompt."""
+    for _ in range(OFFERS):
+        offer = page.locator(f"{PENDING} a[href^='/offers/']")
+        await expect(offer).to_have_count(1)
+        async with page.expect_navigation():
+            await offer.click()
+        await page.get_by_role("button", name="Accept").click()
+        await page.wait_for_url("**/credentials")
+        await open_screen(page, "Home")
+
+
+async def credentials_shown(page: Page) -> int:
+    """How many credentials the Credentials screen lists, reloading it for each look."""
+    await page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/")[2] + "/credentials")
+    return await page.locator(".credential-card").count()
+
+
+async def share_next_request(page: Page, name: str) -> None:
+    """Open the employer's request from Home and approve the prompt as it stands."""
+    link = page.locator(f"{PENDING} a[href^='/requests/']")
+    await expect(link).to_have_count(1)
+    async with page.expect_navigation():
+        await link.click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Employer")
+    await screenshot(page, name)
+    await page.get_by_role("button", name="Share").click()
+    await page.wait_for_url("**/history")
+    await open_screen(page, "Home")
+
+
+async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
+    started = time.monotonic()
+    run = DemoRun(tmp_path / "demo", tmp_path / "xdg")
+    try:
+        login = wait_for(lambda: run.line_with("Open this link to log in"), "the login link", 180)
+        async with chromium(tmp_path / "profile", viewport={"width": 1000, "height": 900}) as ctx:
+            page = await ctx.new_page()
+            await page.goto(login.rsplit(" ", 1)[1])
+            panel = page.locator("[data-demo-panel]")
+            await expect(panel).to_contain_text("Guided demo")
+            await screenshot(page, "demo-start")
+
+            await run_step(page, "Accept the university’s invitation", 1, re.compile("Connected"))
+            await expect(panel.locator("[data-demo-step='1']")).to_have_attribute(
+                "data-state", "done"
+            )
+            await run_step(page, "Ask the university to send them", 2, re.compile("first offer"))
+            await accept_offers(page)
+            await expect(page.locator("[data-demo-step='3'] button")).to_be_enabled()
+            for _ in range(60):
+                if await credentials_shown(page) == OFFERS:
+                    break
+                await page.wait_for_timeout(1000)
+            else:
+                raise AssertionError("the Credentials screen never listed all three credentials")
+            await screenshot(page, "demo-credentials")
+            await open_screen(page, "Home")
+            await run_step(page, "Connect to the employer", 3, re.compile("Connected"))
+
+            await share_next_request(page, "demo-consent-prompt")
+            results = page.locator("[data-demo-results] .demo-result")
+            await expect(results.first).to_have_attribute("data-verified", "true")
+            await expect(results.first).to_contain_text("score >= 70")
+            await share_next_request(page, "demo-consent-prompt-bbs")
+            await expect(results).to_have_count(2)
+            await expect(results.nth(1)).to_have_attribute("data-verified", "true")
+            await expect(results.nth(1)).to_contain_text("courseTitle")
+            await expect(results.nth(1)).to_contain_text("Stayed hidden:")
+            await expect(panel.locator("[data-demo-step='3']")).to_have_attribute(
+                "data-state", "done"
+            )
+            await screenshot(page, "demo-finished")
+        run.process.send_signal(signal.SIGINT)
+        assert run.wait(120) == 0, run.drain()
+    finally:
+        run.kill()
+    print(f"guided demo in the browser took {time.monotonic() - started:.1f} s")

@@ -1,0 +1,109 @@
+"""`learner-wallet demo`: the real CLI in a subprocess, with real peers and the real wallet.
+
+Proves that `--auto` plays the whole story (connect, three credentials, two presentations
+that the employer verifies), that Ctrl-C stops every process the demo started, and that a
+second run in the same dir starts fresh.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.integration.demo_run import DemoRun
+from tests.integration.wallet_cli import CLI, pid_alive, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def assert_all_gone(run: DemoRun, reported: dict[str, int]) -> None:
+    started = set(reported.values()) | run.seen
+    assert len(started) >= 5, (reported, run.seen)  # host, institute, employer, wallet, demo
+    left = wait_for(
+        lambda: not [p for p in started if pid_alive(p)] or None,
+        "every process the demo started to be gone",
+        10,
+    )
+    assert left
+
+
+@pytest.fixture
+def demo_runs(tmp_path: Path):
+    runs: list[DemoRun] = []
+
+    def start(*args: str) -> DemoRun:
+        run = DemoRun(tmp_path / "demo", tmp_path / "xdg", *args)
+        runs.append(run)
+        return run
+
+    yield start
+    for run in runs:
+        run.kill()
+
+
+def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs) -> None:
+    began = time.monotonic()
+    run = demo_runs("--auto")
+    reported = run.reported_pids()
+    assert {"did:web host", "institute", "employer", "wallet agent", "demo"} <= set(reported)
+    code = run.wait()
+    output = run.drain()
+    assert code == 0, output
+    assert "The employer verified both presentations." in output
+    assert "Request 1 (anoncreds: Course passed): verified" in output
+    assert "shared: course_title" in output and "proved without the value: score >= 70" in output
+    assert re.search(r"hidden: .*score", output.split("Request 2")[1]), output
+    assert "shared: completionDate, courseTitle" in output
+    summary = output.split("Request 1 (")[1]
+    assert "87" not in summary  # values stay out of the summary; the score in particular
+    assert_all_gone(run, reported)
+    print(f"demo --auto took {time.monotonic() - began:.1f} s end to end")
+
+
+def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_path: Path) -> None:
+    run = demo_runs()
+    reported = run.reported_pids()
+    login = wait_for(lambda: run.line_with("Open this link to log in"), "the login link")
+    ui_url = login.rsplit(" ", 1)[1].split("/login")[0]
+    token = (tmp_path / "demo" / "ui-token").read_text().strip()
+    request = urllib.request.Request(
+        f"{ui_url}/api/demo", headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        state = json.load(response)
+    assert state["steps"] == {"1": "todo", "2": "todo", "3": "todo"}
+
+    run.process.send_signal(signal.SIGINT)
+    assert run.wait(120) == 0, run.drain()
+    assert "Demo stopped" in run.drain()
+    assert_all_gone(run, reported)
+
+    again = demo_runs("--auto")
+    again.reported_pids()
+    assert again.wait() == 0, again.drain()
+    assert "Starting from a fresh demo wallet" in again.drain()
+
+
+def test_demo_refuses_a_dir_that_holds_something_else(tmp_path: Path) -> None:
+    data_dir = tmp_path / "someone-elses"
+    data_dir.mkdir()
+    (data_dir / "wallet.json").write_text("{}")
+    result = subprocess.run(
+        [*CLI, "--data-dir", str(data_dir), "demo", "--auto"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 3, result
+    assert "not a demo data dir" in result.stderr
+    names = {p.name for p in data_dir.iterdir()}
+    assert "wallet.json" in names and names <= {"wallet.json", "logs"}, names
+    assert (data_dir / "wallet.json").read_text() == "{}"

@@ -1,0 +1,205 @@
+"""Reading invitations as learners paste them: every way in, and every way it can be wrong."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from protocols.connections.errors import InvitationError
+from protocols.connections.invitation import (
+    MAX_INVITATION_BYTES,
+    Invitation,
+    ShortLink,
+    parse_invitation,
+)
+from protocols.connections.reachability import service_endpoint
+
+KEY = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
+
+
+def oob(**changes: Any) -> dict[str, Any]:
+    invitation: dict[str, Any] = {
+        "@type": "https://didcomm.org/out-of-band/1.1/invitation",
+        "@id": "5e0b1d8c-9a43-4b2f-9d7c-2f1e0e6f1a11",
+        "label": "Open Learning Institute",
+        "handshake_protocols": ["https://didcomm.org/didexchange/1.1"],
+        "services": [
+            {
+                "id": "#inline",
+                "type": "did-communication",
+                "recipientKeys": [KEY],
+                "serviceEndpoint": "http://127.0.0.1:8020",
+            }
+        ],
+    }
+    invitation.update(changes)
+    return {k: v for k, v in invitation.items() if v is not None}
+
+
+def b64url(value: Any, *, pad: bool = False) -> str:
+    encoded = base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+    return encoded if pad else encoded.rstrip("=")
+
+
+def expect_error(text: str, code: str) -> InvitationError:
+    with pytest.raises(InvitationError) as caught:
+        parse_invitation(text)
+    assert caught.value.code == code, caught.value.message
+    assert caught.value.hint
+    return caught.value
+
+
+def test_url_with_oob_parameter() -> None:
+    parsed = parse_invitation(f"https://issuer.example/invite?oob={b64url(oob())}")
+    assert isinstance(parsed, Invitation)
+    assert parsed.label == "Open Learning Institute"
+    assert service_endpoint(parsed) == "http://127.0.0.1:8020"
+    assert parsed.as_message()["services"][0]["recipientKeys"] == [KEY]
+
+
+def test_padded_standard_base64_and_didcomm_scheme() -> None:
+    standard = base64.b64encode(json.dumps(oob(label="A+B/C ÿÿÿ")).encode()).decode()
+    parsed = parse_invitation(f"didcomm://invite?oob={standard}")
+    assert isinstance(parsed, Invitation) and parsed.label == "A+B/C ÿÿÿ"
+
+
+def test_json_with_did_sov_prefixed_types_and_unknown_fields_kept() -> None:
+    text = json.dumps(
+        oob(
+            **{
+                "@type": "did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/out-of-band/1.0/invitation",
+                "handshake_protocols": ["did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/didexchange/1.0"],
+                "goal_code": "issue-vc",
+            }
+        )
+    )
+    parsed = parse_invitation("  " + text + "\n")
+    assert isinstance(parsed, Invitation)
+    assert parsed.as_message()["goal_code"] == "issue-vc"
+    assert parsed.supported_handshakes() == ["did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/didexchange/1.0"]
+
+
+def test_did_service_and_did_peer_2_endpoint() -> None:
+    service = {"t": "dm", "s": {"uri": "http://127.0.0.1:9999"}, "a": ["didcomm/v2"]}
+    did = "did:peer:2.Vz6MkqRYqQiSgvZQdnBytw86Qbs2ZWUkGv22od935YF4s8M7V.S" + b64url(service)
+    parsed = parse_invitation(json.dumps(oob(services=[did])))
+    assert isinstance(parsed, Invitation)
+    assert service_endpoint(parsed) == "http://127.0.0.1:9999"
+    web = parse_invitation(json.dumps(oob(services=["did:web:issuer.example"])))
+    assert isinstance(web, Invitation) and service_endpoint(web) is None
+
+
+def test_http_link_without_invitation_is_a_short_link() -> None:
+    assert parse_invitation("https://issuer.example/i/abc") == ShortLink(
+        "https://issuer.example/i/abc"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://issuer.example/?oob=%%%not-base64",
+        "https://issuer.example/?oob=a",
+    ],
+)
+def test_not_base64(text: str) -> None:
+    error = expect_error(text, "malformed_invitation")
+    assert "base64" in error.message or "JSON" in error.message
+
+
+def test_not_json() -> None:
+    encoded = base64.urlsafe_b64encode(b"this is not json").decode()
+    assert (
+        "not JSON"
+        in expect_error(f"https://x.example/?oob={encoded}", "malformed_invitation").message
+    )
+    assert "not JSON" in expect_error("{not json", "malformed_invitation").message
+    assert (
+        "object"
+        in expect_error(f"https://x.example/?oob={b64url([1, 2])}", "malformed_invitation").message
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"@id": None}, "@id"),
+        ({"services": []}, "services"),
+        ({"services": [{"serviceEndpoint": "http://127.0.0.1:1"}]}, "recipientKeys"),
+        ({"@type": "https://didcomm.org/issue-credential/2.0/offer-credential"}, "@type"),
+    ],
+)
+def test_missing_or_wrong_fields(changes: dict[str, Any], field: str) -> None:
+    error = expect_error(json.dumps(oob(**changes)), "malformed_invitation")
+    assert field in error.message
+
+
+def test_empty_and_garbage() -> None:
+    expect_error("   ", "malformed_invitation")
+    expect_error("hello there", "malformed_invitation")
+    expect_error("ftp://issuer.example/i/abc", "malformed_invitation")
+
+
+def test_oversized_input_is_rejected_before_decoding() -> None:
+    big = oob(label="x" * (MAX_INVITATION_BYTES + 1))
+    error = expect_error(json.dumps(big), "invitation_too_large")
+    assert str(MAX_INVITATION_BYTES) in error.message
+    expect_error(f"https://x.example/?oob={b64url(big)}", "invitation_too_large")
+
+
+def test_unsupported_handshake_protocol() -> None:
+    text = json.dumps(oob(handshake_protocols=["https://didcomm.org/unknown/1.0"]))
+    error = expect_error(text, "unsupported_protocol")
+    assert "https://didcomm.org/unknown/1.0" in error.message
+    connectionless = oob(
+        handshake_protocols=None, **{"requests~attach": [{"@id": "a", "data": {"json": {}}}]}
+    )
+    assert (
+        "connectionless" in expect_error(json.dumps(connectionless), "unsupported_protocol").message
+    )
+
+
+def test_legacy_connection_invitation_says_why_it_cannot_be_used() -> None:
+    legacy = {
+        "@type": "https://didcomm.org/connections/1.0/invitation",
+        "@id": "c3f9a3c1",
+        "label": "Old Agent",
+        "recipientKeys": ["8HH5gYEeNc3z7PYXmd54d4x6qAfCNrqQqEB3nS7Zfu7K"],
+        "serviceEndpoint": "http://127.0.0.1:8020",
+    }
+    error = expect_error(f"http://127.0.0.1:8020?c_i={b64url(legacy)}", "unsupported_protocol")
+    assert "RFC 0160" in error.message and "'Old Agent'" in error.message
+    expect_error(json.dumps(legacy), "unsupported_protocol")
+    expect_error("http://127.0.0.1:8020?c_i=@@@", "malformed_invitation")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=400),
+        st.binary(max_size=300).map(
+            lambda b: "https://a.example/?oob=" + base64.urlsafe_b64encode(b).decode()
+        ),
+    )
+)
+def test_any_input_gives_an_invitation_a_short_link_or_a_clear_error(text: str) -> None:
+    try:
+        result = parse_invitation(text)
+    except InvitationError as error:
+        assert error.code in {
+            "malformed_invitation",
+            "unsupported_protocol",
+            "invitation_too_large",
+        }
+        assert error.message and error.hint
+    else:
+        assert isinstance(result, Invitation | ShortLink)
+
+
+def test_deeply_nested_json_is_malformed_not_a_crash() -> None:
+    expect_error("{" + '"a":[' * 12000, "malformed_invitation")

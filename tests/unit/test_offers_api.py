@@ -1,0 +1,153 @@
+"""The offers JSON API: shapes, and clear JSON errors for what cannot be done."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+from aries_askar import Store
+
+from agent.admin_client import AdminClient
+from agent.events import EventBus
+from agent.process import AcaPyProcess, AcaPySecrets
+from config.acapy_args import AcaPyLaunch
+from config.data_dir import DataDir
+from config.settings import WalletSettings
+from protocols.wallet_services import WalletServices
+from tests.unit.fake_admin import ADMIN_KEY
+from tests.unit.offer_fakes import FakeHolderAdmin, anoncreds_record, detail, ld_record
+from ui.web.app import create_app
+from ui.web.security import UiSecrets
+from wallet.controller_store import ControllerStore
+from wallet.wallet_key import WalletRecord, WalletSecret
+
+TOKEN = "unit-test-ui-token"
+SUBJECTS = {"ed25519": "did:key:z6MkLearner", "bls12381g2": "did:key:zUC7Learner"}
+
+
+class Api:
+    def __init__(self, server: TestServer, admin: FakeHolderAdmin) -> None:
+        self.server = server
+        self.admin = admin
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        url = f"http://127.0.0.1:{self.server.port}{path}"
+        async with aiohttp.ClientSession(headers=headers) as session:
+            async with session.request(method, url, **kwargs) as response:
+                return response.status, await response.json()
+
+
+@pytest.fixture
+async def api(tmp_path: Path) -> AsyncIterator[Api]:
+    admin = FakeHolderAdmin()
+    await admin.start()
+    admin.connections.append({"connection_id": "conn-1", "their_label": "Open Learning"})
+    launch = AcaPyLaunch(
+        label="Learner",
+        acapy_home=tmp_path,
+        wallet_name="w",
+        admin_port=1,
+        inbound_port=2,
+        log_file=tmp_path / "a.log",
+    )
+    agent = AcaPyProcess(launch, AcaPySecrets(wallet_key="k"))
+    record = WalletRecord(
+        wallet_name="w", key_storage="keyring", created=datetime.now(UTC), subject_dids=SUBJECTS
+    )
+    secret = WalletSecret(key=Store.generate_raw_key(), derivation="RAW")
+    store = await ControllerStore.open(DataDir(tmp_path), secret)
+    client = AdminClient(admin.url, ADMIN_KEY)
+    services = WalletServices(
+        DataDir(tmp_path), WalletSettings(), record, agent, client, EventBus(), store
+    )
+    ui = UiSecrets(api_token=TOKEN)
+    server = TestServer(create_app(services, ui), host="127.0.0.1")
+    await server.start_server()
+    ui.port = server.port
+    yield Api(server, admin)
+    await server.close()
+    await client.close()
+    await store.close()
+    await admin.close()
+
+
+async def test_list_and_show_an_offer(api: Api) -> None:
+    api.admin.offer(detail(anoncreds_record("a1")))
+    status, body = await api.call("GET", "/api/offers")
+    assert status == 200
+    [offer] = body["offers"]
+    assert (offer["id"], offer["state"], offer["issuer_label"]) == (
+        "a1",
+        "pending",
+        "Open Learning",
+    )
+    status, shown = await api.call("GET", "/api/offers/a1")
+    assert status == 200 and shown["values"][0] == {
+        "name": "course_title",
+        "value": "Data Literacy Foundations",
+    }
+
+
+async def test_accept_then_accept_again_is_409(api: Api) -> None:
+    api.admin.offer(detail(ld_record("l1", "BbsBlsSignature2020")))
+    status, offer = await api.call("POST", "/api/offers/l1/accept")
+    assert (status, offer["state"], offer["holder_did"]) == (
+        200,
+        "accepted",
+        SUBJECTS["bls12381g2"],
+    )
+    status, body = await api.call("POST", "/api/offers/l1/accept")
+    assert status == 409
+    assert body["error"]["code"] == "offer_not_pending"
+    assert "it is accepted" in body["error"]["message"]
+
+
+async def test_unknown_offer_is_404_with_a_hint(api: Api) -> None:
+    for method, path in (("GET", "/api/offers/nope"), ("POST", "/api/offers/nope/accept")):
+        status, body = await api.call(method, path)
+        assert status == 404
+        assert body["error"]["code"] == "offer_not_found"
+        assert "GET /api/offers" in body["error"]["hint"]
+
+
+async def test_decline_with_and_without_a_reason(api: Api) -> None:
+    api.admin.offer(detail(ld_record("l1")))
+    api.admin.offer(detail(ld_record("l2")))
+    status, offer = await api.call("POST", "/api/offers/l1/decline", json={"reason": "wrong name"})
+    assert (status, offer["state"], offer["decline_reason"]) == (200, "declined", "wrong name")
+    status, offer = await api.call("POST", "/api/offers/l2/decline")
+    assert (status, offer["decline_reason"]) == (200, "declined by the learner")
+    assert api.admin.problem_reports == [("l1", "wrong name"), ("l2", "declined by the learner")]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"data": "not json", "headers": {"Content-Type": "application/json"}}, "invalid_json"),
+        ({"json": ["reason"]}, "invalid_body"),
+        ({"json": {"reason": "x" * 501}}, "invalid_body"),
+        ({"json": {"reason": "ok", "extra": 1}}, "invalid_body"),
+    ],
+)
+async def test_bad_decline_bodies_are_clear_errors_and_change_nothing(api, kwargs, code) -> None:
+    api.admin.offer(detail(ld_record("l1")))
+    status, body = await api.call("POST", "/api/offers/l1/decline", **kwargs)
+    assert status in (400, 422)
+    assert body["error"]["code"] == code
+    assert api.admin.problem_reports == []
+    assert (await api.call("GET", "/api/offers/l1"))[1]["state"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [("limit=0", "invalid_limit"), ("limit=x", "invalid_limit"), ("state=odd", "invalid_state")],
+)
+async def test_bad_list_queries_are_400(api: Api, query: str, code: str) -> None:
+    status, body = await api.call("GET", f"/api/offers?{query}")
+    assert (status, body["error"]["code"]) == (400, code)

@@ -1,0 +1,93 @@
+"""Connections: accept an invitation, list and show connections, show the learner's own.
+
+POST /api/connections {"invitation": "<url or JSON>", "alias"?}: 201 with a new
+connection, 200 when the inviter's existing connection was reused.
+"""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from agent.admin_client import AdminApiError
+from protocols.connections.accept import AcceptedInvitation, accept_invitation
+from protocols.connections.errors import InvitationError
+from protocols.connections.own_invitation import OwnInvitation, create_own_invitation
+from protocols.connections.views import ConnectionView, connection_view
+from ui.web.errors import ApiError
+from ui.web.services import services_of
+
+
+class AcceptInvitationBody(BaseModel):
+    invitation: str = Field(description="An invitation URL (?oob=), a short link, or its JSON.")
+    alias: str | None = Field(default=None, max_length=100)
+
+
+class ConnectionList(BaseModel):
+    connections: list[ConnectionView]
+
+
+async def _body(request: web.Request) -> AcceptInvitationBody:
+    try:
+        raw = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError(
+            400, "invalid_json", "the body is not JSON", 'send {"invitation": "<url or JSON>"}'
+        ) from None
+    if isinstance(raw, dict) and isinstance(raw.get("invitation"), dict):
+        raw = {**raw, "invitation": json.dumps(raw["invitation"])}
+    return AcceptInvitationBody.model_validate(raw)
+
+
+def _agent_error(error: AdminApiError) -> ApiError:
+    if error.status == 404:
+        return ApiError(404, "connection_not_found", "there is no such connection")
+    return ApiError(503, "agent_unavailable", "the wallet's agent does not answer",
+                    "wait until `learner-wallet status` says ready")  # fmt: skip
+
+
+async def post_connection(request: web.Request) -> web.Response:
+    body = await _body(request)
+    try:
+        accepted: AcceptedInvitation = await accept_invitation(
+            services_of(request).client, body.invitation, body.alias
+        )
+    except InvitationError as error:
+        raise ApiError(error.status, error.code, error.message, error.hint) from None
+    status = 200 if accepted.reused else 201
+    return web.json_response(text=accepted.model_dump_json(), status=status)
+
+
+async def list_connections(request: web.Request) -> web.Response:
+    try:
+        records = await services_of(request).client.list_connections()
+    except AdminApiError as error:
+        raise _agent_error(error) from None
+    views = sorted((connection_view(r) for r in records), key=lambda v: v.created or "")
+    return web.json_response(text=ConnectionList(connections=views).model_dump_json())
+
+
+async def get_connection(request: web.Request) -> web.Response:
+    try:
+        record = await services_of(request).client.connection(request.match_info["id"])
+    except AdminApiError as error:
+        raise _agent_error(error) from None
+    return web.json_response(text=connection_view(record).model_dump_json())
+
+
+async def get_invitation(request: web.Request) -> web.Response:
+    services = services_of(request)
+    try:
+        own: OwnInvitation = await create_own_invitation(services.client, services.settings.label)
+    except AdminApiError as error:
+        raise _agent_error(error) from None
+    return web.json_response(text=own.model_dump_json())
+
+
+def register(router: web.UrlDispatcher) -> None:
+    router.add_post("/api/connections", post_connection)
+    router.add_get("/api/connections", list_connections)
+    router.add_get("/api/connections/{id}", get_connection)
+    router.add_get("/api/invitation", get_invitation)

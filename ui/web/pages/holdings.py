@@ -1,0 +1,103 @@
+"""Credentials and Connections: what the learner holds and whom they are connected to."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from ui.web.pages.local_api import listed, local_api
+from ui.web.pages.render import render
+from ui.web.pages.trust import trust_of
+
+PAGE_SIZE = 24
+FORMATS = ("anoncreds", "w3c")
+
+
+def _page_number(raw: str) -> int:
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+
+
+async def credentials(request: web.Request) -> web.Response:
+    """Cards with search and format filter, both answered by the API's own query."""
+    query = request.query.get("q", "").strip()[:200]
+    wanted_format = request.query.get("format", "")
+    wanted_format = wanted_format if wanted_format in FORMATS else ""
+    page = _page_number(request.query.get("page", "1"))
+    answer = await local_api(request).get(
+        "/api/credentials",
+        q=query,
+        format=wanted_format,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    cards = listed(answer.body, "items")
+    total = answer.body.get("total", len(cards)) if isinstance(answer.body, dict) else len(cards)
+    return render(
+        request,
+        "credentials.html",
+        answer=answer,
+        cards=cards,
+        total=total,
+        more=total > page * PAGE_SIZE,
+        page=page,
+        query=query,
+        wanted_format=wanted_format,
+        formats=FORMATS,
+    )
+
+
+async def credential(request: web.Request) -> web.Response:
+    credential_id = request.match_info["credential_id"]
+    answer = await local_api(request).get(f"/api/credentials/{quote(credential_id, safe='')}")
+    body: dict[str, Any] = answer.body if isinstance(answer.body, dict) else {}
+    document = body.get("raw")
+    raw = json.dumps(document if document is not None else body, indent=2, ensure_ascii=False)
+    return render(
+        request,
+        "credential.html",
+        status=200 if answer.ok else answer.problem.status,  # type: ignore[union-attr]
+        answer=answer,
+        card=body,
+        raw=raw,
+        image=badge_image(document),
+        issuer_trust=trust_of(request, body.get("issuer_did")),
+    )
+
+
+def badge_image(document: object) -> str | None:
+    """An Open Badges image carried in the credential itself as a data: URI, if any.
+
+    Only data: images are shown: a remote URL would make the browser call the issuer's
+    server (and the CSP blocks it anyway).
+    """
+    if not isinstance(document, dict):
+        return None
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, dict):
+        return None
+    achievement = subject.get("achievement")
+    for holder in (achievement, subject, document):
+        image = holder.get("image") if isinstance(holder, dict) else None
+        image = image.get("id") if isinstance(image, dict) else image
+        if isinstance(image, str) and image.startswith("data:image/") and len(image) < 2**20:
+            return image
+    return None
+
+
+async def connections(request: web.Request) -> web.Response:
+    api = local_api(request)
+    listing, invitation = await asyncio.gather(
+        api.get("/api/connections"), api.get("/api/invitation")
+    )
+    return render(
+        request,
+        "connections.html",
+        answer=listing,
+        connection_list=listed(listing.body, "connections"),
+        invitation=invitation,
+    )

@@ -1,0 +1,88 @@
+"""The screens read through the JSON API itself, over loopback with the API token.
+
+So a screen can show nothing the API does not serve and adds no logic of its own: the
+page handlers only choose which API calls to make and which template to fill.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import BaseModel
+
+from ui.web.security import UiSecrets
+
+
+class ApiProblem(BaseModel):
+    """An API answer that was not a success, kept to show on the page in plain words."""
+
+    status: int
+    code: str
+    message: str
+    hint: str | None = None
+
+
+class ApiAnswer(BaseModel):
+    """Either the decoded JSON body or the problem the API reported."""
+
+    body: Any = None
+    problem: ApiProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+class LocalApi:
+    """Calls our own /api/* routes as a script would, so both share every code path."""
+
+    def __init__(self, ui: UiSecrets) -> None:
+        self.ui = ui
+        self._session: aiohttp.ClientSession | None = None
+
+    async def get(self, path: str, **query: str | int) -> ApiAnswer:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        url = f"http://127.0.0.1:{self.ui.port}{path}"
+        headers = {"Authorization": f"Bearer {self.ui.api_token}"}
+        params = {k: str(v) for k, v in query.items() if v not in ("", None)}
+        async with self._session.get(url, headers=headers, params=params) as response:
+            try:
+                body = await response.json(content_type=None)
+            except ValueError:
+                body = None
+            if response.status < 300:
+                return ApiAnswer(body=body)
+            error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+            return ApiAnswer(
+                problem=ApiProblem(
+                    status=response.status,
+                    code=str(error.get("code", "http_error")),
+                    message=str(error.get("message", response.reason or "")),
+                    hint=error.get("hint"),
+                )
+            )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+LOCAL_API_KEY = web.AppKey("local_api", LocalApi)
+
+
+def local_api(request: web.Request) -> LocalApi:
+    return request.app[LOCAL_API_KEY]
+
+
+def listed(body: Any, *keys: str) -> list[Any]:
+    """The list inside an API body, whether it is the body itself or under `results` etc."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict):
+        for key in (*keys, "results", "items"):
+            if isinstance(body.get(key), list):
+                return body[key]
+    return []

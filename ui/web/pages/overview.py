@@ -1,0 +1,83 @@
+"""Home, History and Settings: what waits for the learner, what was shared, how it runs."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from ui.web.errors import ApiError
+from ui.web.i18n import LANGUAGE_COOKIE, LANGUAGES
+from ui.web.pages.local_api import listed, local_api
+from ui.web.pages.render import render
+from ui.web.services import services_of
+
+RECENT = 5
+OPEN_STATUSES = ("waiting", "sending")  # still the learner's business
+
+
+async def home(request: web.Request) -> web.Response:
+    """Pending offers and proof requests first, then the latest activity."""
+    api = local_api(request)
+    status, offers, requests, history = await asyncio.gather(
+        api.get("/api/status"),
+        api.get("/api/offers", state="pending"),
+        api.get("/api/requests"),
+        api.get("/api/history", limit=RECENT),
+    )
+    return render(
+        request,
+        "home.html",
+        agent_status=status,
+        offers=offers,
+        offer_list=listed(offers.body, "offers"),
+        requests=requests,
+        request_list=[
+            r for r in listed(requests.body, "requests") if r.get("status") in OPEN_STATUSES
+        ],
+        history=history,
+        history_list=listed(history.body, "history", "entries")[:RECENT],
+    )
+
+
+async def history(request: web.Request) -> web.Response:
+    answer = await local_api(request).get("/api/history")
+    return render(
+        request,
+        "history.html",
+        history=answer,
+        history_list=listed(answer.body, "history", "entries"),
+    )
+
+
+async def settings(request: web.Request) -> web.Response:
+    """Shown, not edited: settings are read at start, so changes need a restart."""
+    services = services_of(request)
+    status = await local_api(request).get("/api/status")
+    return render(
+        request,
+        "settings.html",
+        settings=services.settings,
+        data_dir=str(services.data_dir.root),
+        agent_status=status,
+    )
+
+
+class LanguageChoice(BaseModel):
+    language: str
+
+
+async def choose_language(request: web.Request) -> web.Response:
+    """Remember the learner's language in a cookie (a preference, not a secret)."""
+    choice = LanguageChoice.model_validate(await request.json())
+    if choice.language not in LANGUAGES:
+        raise ApiError(
+            422, "unknown_language", f"no words for '{choice.language}'",
+            f"choose one of: {', '.join(LANGUAGES)}",
+        )  # fmt: skip
+    response = web.json_response({"language": choice.language})
+    response.set_cookie(
+        LANGUAGE_COOKIE, choice.language, samesite="Strict", path="/", max_age=365 * 86400
+    )
+    return response

@@ -1,0 +1,179 @@
+"""Proof requests: `GET /api/requests`, `GET /api/requests/{id}`, approve and decline.
+
+A request is shown as a consent prompt (what the verifier will see, per credential);
+approving with an empty body sends the prompt's default decision, with a
+`ConsentDecision` body the learner's own choices.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.admin_client import AdminApiError
+from protocols.consent import ConsentDecision, ConsentPrompt, VerifierInfo, default_decision
+from protocols.presentation import AnswerError, PendingRequest, approve, decline
+from ui.web.errors import ApiError
+from ui.web.services import services_of
+
+ERROR_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422, "unavailable": 503}
+ERROR_CODE = {
+    "not_found": "request_not_found",
+    "conflict": "request_not_open",
+    "invalid": "decision_invalid",
+    "unavailable": "wallet_unavailable",
+    "failed": "presentation_failed",
+}
+
+
+class RequestSummary(BaseModel):
+    """One line of the request list: who asks, for what, and where it stands."""
+
+    exchange_id: str
+    connection_id: str | None
+    thread_id: str | None
+    status: str
+    state: str
+    received_at: datetime
+    verifier: VerifierInfo
+    request_name: str
+    answerable: bool
+    refused: str | None
+    errors: list[str]
+    over_asking: list[str]
+    detail: str | None
+
+
+class RequestDetail(RequestSummary):
+    """The whole prompt, and the answer an empty approval would send."""
+
+    prompt: ConsentPrompt | None
+    default_decision: ConsentDecision | None
+
+
+class RequestList(BaseModel):
+    requests: list[RequestSummary]
+
+
+class DeclineBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=500)
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    book = services_of(request).requests
+    return _json(RequestList(requests=[_summary(r) for r in book.all()]))
+
+
+async def get_request(request: web.Request) -> web.Response:
+    pending = _pending(request)
+    prompt = pending.prompt
+    decision = default_decision(prompt) if prompt is not None and pending.answerable else None
+    detail = RequestDetail(
+        **_summary(pending).model_dump(), prompt=prompt, default_decision=decision
+    )
+    return _json(detail)
+
+
+async def approve_request(request: web.Request) -> web.Response:
+    raw = await _body(request)
+    decision = None if raw is None else ConsentDecision.model_validate(raw)
+    try:
+        answered = await approve(services_of(request), request.match_info["exchange_id"], decision)
+    except AnswerError as error:
+        raise _api_error(error) from None
+    except AdminApiError as error:
+        raise _unavailable(error) from None
+    return _json(_summary(answered))
+
+
+async def decline_request(request: web.Request) -> web.Response:
+    raw = await _body(request)
+    body = DeclineBody.model_validate(raw or {})
+    exchange_id = request.match_info["exchange_id"]
+    try:
+        await decline(services_of(request), exchange_id, body.reason)
+    except AnswerError as error:
+        raise _api_error(error) from None
+    except AdminApiError as error:
+        raise _unavailable(error) from None
+    return web.json_response({"exchange_id": exchange_id, "status": "declined"})
+
+
+def register(router: web.UrlDispatcher) -> None:
+    router.add_get("/api/requests", list_requests)
+    router.add_get("/api/requests/{exchange_id}", get_request)
+    router.add_post("/api/requests/{exchange_id}/approve", approve_request)
+    router.add_post("/api/requests/{exchange_id}/decline", decline_request)
+
+
+def _pending(request: web.Request) -> PendingRequest:
+    exchange_id = request.match_info["exchange_id"]
+    pending = services_of(request).requests.get(exchange_id)
+    if pending is None:
+        raise ApiError(
+            404,
+            "request_not_found",
+            f"there is no proof request {exchange_id}",
+            "list the open requests at /api/requests",
+        )
+    return pending
+
+
+def _summary(pending: PendingRequest) -> RequestSummary:
+    prompt = pending.prompt
+    return RequestSummary(
+        exchange_id=pending.exchange_id,
+        connection_id=pending.connection_id,
+        thread_id=pending.thread_id,
+        status=pending.status.value,
+        state=pending.state,
+        received_at=pending.received_at,
+        verifier=pending.verifier,
+        request_name=pending.request_name,
+        answerable=pending.answerable,
+        refused=pending.refused,
+        errors=list(prompt.errors) if prompt else [],
+        over_asking=list(prompt.over_asking.messages) if prompt else [],
+        detail=pending.detail,
+    )
+
+
+async def _body(request: web.Request) -> Any:
+    """The JSON body, or None when there is none (an empty approval)."""
+    if not request.can_read_body:
+        return None
+    text = (await request.text()).strip()
+    if not text:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raise ApiError(400, "invalid_json", "the body is not JSON", "send a JSON object") from None
+    if not isinstance(raw, dict):
+        raise ApiError(400, "invalid_body", "the body must be a JSON object")
+    return raw
+
+
+def _api_error(error: AnswerError) -> ApiError:
+    return ApiError(
+        ERROR_STATUS.get(error.kind, 502), ERROR_CODE[error.kind], str(error), error.hint
+    )
+
+
+def _unavailable(error: AdminApiError) -> ApiError:
+    return ApiError(
+        503,
+        "agent_unavailable",
+        f"the wallet's agent did not answer: {error}",
+        "try again in a moment; nothing was sent",
+    )
+
+
+def _json(model: BaseModel) -> web.Response:
+    return web.json_response(text=model.model_dump_json())

@@ -1,0 +1,154 @@
+/* Learner Wallet screens: forms post to the JSON API with the CSRF token; live updates
+   arrive over /api/events. No inline scripts anywhere (the CSP forbids them). */
+"use strict";
+(function () {
+  function words() {
+    var el = document.getElementById("words");
+    return el ? el.dataset : {};
+  }
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (_, name) {
+      return values && values[name] !== undefined ? values[name] : "";
+    });
+  }
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  async function send(method, url, body) {
+    var init = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    var response = await fetch(url, init);
+    var data = null;
+    try { data = await response.json(); } catch (ignored) { data = null; }
+    if (!response.ok) {
+      var error = data && data.error ? data.error : { message: response.statusText };
+      throw new Error(error.message + (error.hint ? " (" + error.hint + ")" : ""));
+    }
+    return data;
+  }
+
+  function statusFor(el) {
+    var scope = el.closest("form") || el.closest("main") || document;
+    return scope.querySelector("[data-form-status]");
+  }
+  function say(el, text, failed) {
+    var box = statusFor(el);
+    if (!box) return;
+    box.textContent = text;
+    box.classList.toggle("failed", Boolean(failed));
+  }
+
+  /* Run one API call for a button or form, then go where the page says. */
+  async function act(el, method, url, body, done) {
+    var controls = (el.closest("form") || el.parentElement).querySelectorAll("button");
+    controls.forEach(function (b) { b.disabled = true; });
+    say(el, words().working);
+    try {
+      await send(method, url, body);
+      say(el, words().done);
+      if (done) window.location.assign(done); else window.location.reload();
+    } catch (error) {
+      say(el, words().failed + " " + error.message, true);
+      controls.forEach(function (b) { b.disabled = false; });
+    }
+  }
+
+  function wireButtons() {
+    document.querySelectorAll("button[data-api-url]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (button.dataset.confirm && !window.confirm(words().confirmDelete)) return;
+        act(button, button.dataset.apiMethod || "POST", button.dataset.apiUrl, undefined,
+          button.dataset.done);
+      });
+    });
+  }
+
+  function wireConnect() {
+    var form = document.getElementById("connect-form");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var invitation = form.querySelector("#invitation").value.trim();
+      act(form, "POST", form.dataset.apiUrl, { invitation: invitation }, form.dataset.done);
+    });
+    var input = document.getElementById("qr-image");
+    if (input) input.addEventListener("change", function () { readQr(input, form); });
+  }
+
+  function loadImage(file) {
+    return new Promise(function (resolve, reject) {
+      var reader = new FileReader();
+      reader.onload = function () {
+        var image = new Image();
+        image.onload = function () { resolve(image); };
+        image.onerror = reject;
+        image.src = reader.result;
+      };
+      reader.onerror = reject;
+      reader.readAsDataURL(file);
+    });
+  }
+
+  /* Decode the QR code on this computer: BarcodeDetector where the browser has it, else
+     the bundled jsQR. The picture never leaves the browser. */
+  async function readQr(input, form) {
+    var file = input.files && input.files[0];
+    if (!file) return;
+    var text = null;
+    try {
+      var image = await loadImage(file);
+      var width = image.naturalWidth || 600, height = image.naturalHeight || 600;
+      var scale = Math.min(1, 1600 / Math.max(width, height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(width * scale));
+      canvas.height = Math.max(1, Math.round(height * scale));
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      context.fillStyle = "#fff";
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.drawImage(image, 0, 0, canvas.width, canvas.height);
+      if ("BarcodeDetector" in window) {
+        try {
+          var found = await new window.BarcodeDetector({ formats: ["qr_code"] }).detect(canvas);
+          if (found.length) text = found[0].rawValue;
+        } catch (ignored) { text = null; }
+      }
+      if (text === null && typeof window.jsQR === "function") {
+        var pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+        var code = window.jsQR(pixels.data, canvas.width, canvas.height);
+        if (code) text = code.data;
+      } else if (text === null && !("BarcodeDetector" in window)) {
+        say(form, words().qrUnsupported, true);
+        return;
+      }
+    } catch (error) {
+      text = null;
+    }
+    if (!text) { say(form, words().qrNone, true); return; }
+    var area = form.querySelector("#invitation");
+    area.value = text;
+    area.focus();
+    say(form, words().qrFound);
+  }
+
+  function wireLanguage() {
+    var form = document.getElementById("language-form");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var language = form.querySelector("select").value;
+      act(form, "POST", form.dataset.apiUrl, { language: language }, window.location.pathname);
+    });
+  }
+
+  window.LearnerWallet = { send: send, act: act, say: say, words: words, fill: fill };
+  document.addEventListener("DOMContentLoaded", function () {
+    wireButtons();
+    wireConnect();
+    wireLanguage();
+  });
+})();

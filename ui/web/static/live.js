@@ -1,0 +1,94 @@
+/* Live updates: listen to /api/events and, without reloading, refresh the parts of the
+   page marked data-live-part and announce what arrived in the aria-live notice. */
+"use strict";
+(function () {
+  var ANNOUNCED = {
+    offer_received: { word: "newOffer", link: function () { return "/"; } },
+    request_received: {
+      word: "newRequest",
+      link: function (data) {
+        return data.exchange_id ? "/requests/" + encodeURIComponent(data.exchange_id) : "/";
+      },
+    },
+  };
+  var QUIET = ["offer_updated", "request_answered", "request_done", "request_failed",
+    "request_declined", "request_approved", "credential_revoked", "connections",
+    "issue_credential_v2_0", "present_proof_v2_0", "credential_stored", "credential_deleted"];
+
+  function words() {
+    var el = document.getElementById("words");
+    return el ? el.dataset : {};
+  }
+
+  function announce(text, href) {
+    var notice = document.getElementById("live-notice");
+    if (!notice) return;
+    notice.textContent = "";
+    var message = document.createElement("p");
+    message.textContent = text + " ";
+    if (href) {
+      var link = document.createElement("a");
+      link.href = href;
+      link.textContent = words().open;
+      message.appendChild(link);
+    }
+    notice.appendChild(message);
+    notice.classList.add("shown");
+  }
+
+  var refreshing = null;
+  var trailing = null;
+  var SETTLE_MS = 1500;  // events are hints: the records they name may settle a moment later
+  async function refreshParts() {
+    var parts = document.querySelectorAll("[data-live-part]");
+    if (!parts.length) return;
+    var response = await fetch(window.location.href, { credentials: "same-origin" });
+    if (!response.ok) return;
+    var fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    parts.forEach(function (part) {
+      var name = part.getAttribute("data-live-part");
+      var replacement = fresh.querySelector('[data-live-part="' + name + '"]');
+      if (replacement) part.innerHTML = replacement.innerHTML;
+    });
+  }
+  function scheduleRefresh() {
+    window.clearTimeout(trailing);
+    trailing = window.setTimeout(function () { refreshParts().catch(function () { return null; }); },
+      SETTLE_MS);
+    if (refreshing) return refreshing;
+    refreshing = refreshParts().catch(function () { return null; }).then(function () {
+      refreshing = null;
+      document.body.setAttribute("data-live-refreshed", String(Date.now()));
+    });
+    return refreshing;
+  }
+
+  function listen() {
+    if (!("EventSource" in window)) return;
+    var source = new EventSource("/api/events");
+    Object.keys(ANNOUNCED).forEach(function (topic) {
+      source.addEventListener(topic, function (event) {
+        var data = {};
+        try { data = JSON.parse(event.data); } catch (ignored) { data = {}; }
+        if (data.source === "reconcile") return;
+        scheduleRefresh().then(function () {
+          announce(words()[ANNOUNCED[topic].word], ANNOUNCED[topic].link(data));
+        });
+      });
+    });
+    QUIET.forEach(function (topic) {
+      source.addEventListener(topic, function () { scheduleRefresh(); });
+    });
+    source.addEventListener("shutdown", function () {
+      source.close();
+      announce(words().offline, null);
+    });
+    source.addEventListener("open", function () {
+      document.body.setAttribute("data-live-connected", "yes");
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.body.getAttribute("data-live") === "on") listen();
+  });
+})();
