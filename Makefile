@@ -11,6 +11,7 @@ test: setup
 	@bash scripts/setup-e2e.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy agent config wallet protocols ui demo bench
 	.venv/bin/pytest -q
 
 lint: setup

@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from aries_askar import Store
 
-from agent.admin_client import AdminClient
-from agent.events import EventBus
-from agent.process import AcaPyProcess, AcaPySecrets
-from config.acapy_args import AcaPyLaunch
-from config.data_dir import DataDir
-from config.settings import WalletSettings
-from protocols.consent import TrustList
-from protocols.wallet_services import WalletServices
 from tests.unit.fake_admin import ADMIN_KEY
-from wallet.controller_store import ControllerStore
-from wallet.wallet_key import WalletRecord, WalletSecret
 
 CONNECTION = {
     "connection_id": "b5f1a7c2-1f53-4a89-9d0e-4c7a2f3b8e61",
@@ -131,38 +118,3 @@ class FakeProofAdmin:
     async def _wallet(self, request: web.Request) -> web.Response:
         limit, offset = int(request.query["limit"]), int(request.query.get("offset", 0))
         return web.json_response({"results": self.wallet_anoncreds[offset : offset + limit]})
-
-
-async def make_services(
-    admin: FakeProofAdmin, tmp_path: Path, trust: TrustList | None = None, **settings: Any
-) -> WalletServices:
-    """Wallet services over the fake admin API and a real controller store in `tmp_path`."""
-    launch = AcaPyLaunch(
-        label="Learner",
-        acapy_home=tmp_path,
-        wallet_name="w",
-        admin_port=1,
-        inbound_port=2,
-        log_file=tmp_path / "a.log",
-    )
-    record = WalletRecord(
-        wallet_name="w", key_storage="keyring", created=datetime.now(UTC), subject_dids={}
-    )
-    secret = WalletSecret(key=Store.generate_raw_key(), derivation="RAW")
-    store = await ControllerStore.open(DataDir(tmp_path), secret)
-    return WalletServices(
-        DataDir(tmp_path),
-        WalletSettings(**settings),
-        record,
-        AcaPyProcess(launch, AcaPySecrets(wallet_key="k")),
-        AdminClient(admin.url, ADMIN_KEY),
-        EventBus(),
-        store,
-        trust=trust or TrustList(),
-    )
-
-
-async def close_services(services: WalletServices) -> None:
-    await services.client.close()
-    if services.store is not None:
-        await services.store.close()

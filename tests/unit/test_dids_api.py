@@ -3,66 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 
-from agent.admin_client import AdminClient
-from agent.events import EventBus
-from agent.process import AcaPyProcess, AcaPySecrets
-from config.acapy_args import AcaPyLaunch
-from config.data_dir import DataDir
-from config.settings import WalletSettings
-from protocols.wallet_services import WalletServices
-from tests.unit.fake_admin import ADMIN_KEY
 from tests.unit.offer_fakes import FakeHolderAdmin
-from ui.web.app import create_app
-from ui.web.security import UiSecrets
-from wallet.wallet_key import WalletRecord
-
-TOKEN = "unit-test-ui-token"
+from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
 
 
 @pytest.fixture
 async def call(tmp_path: Path) -> AsyncIterator[Any]:
     admin = FakeHolderAdmin()
     await admin.start()
-    launch = AcaPyLaunch(
-        label="Learner",
-        acapy_home=tmp_path,
-        wallet_name="w",
-        admin_port=1,
-        inbound_port=2,
-        log_file=tmp_path / "a.log",
-    )
-    record = WalletRecord(wallet_name="w", key_storage="keyring", created=datetime.now(UTC))
-    client = AdminClient(admin.url, ADMIN_KEY)
-    agent = AcaPyProcess(launch, AcaPySecrets(wallet_key="k"))
-    services = WalletServices(
-        DataDir(tmp_path), WalletSettings(), record, agent, client, EventBus()
-    )
-    ui = UiSecrets(api_token=TOKEN)
-    server = TestServer(create_app(services, ui), host="127.0.0.1")
-    await server.start_server()
-    ui.port = server.port
+    services = await make_services(admin.url, tmp_path, with_store=False)
+    async with serving(services) as (server, _ui):
 
-    async def api(method: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {TOKEN}"}
-        url = f"http://127.0.0.1:{server.port}/api/dids"
-        if body is not None:
-            kwargs["json"] = body
-        async with aiohttp.ClientSession(headers=headers) as session:
-            async with session.request(method, url, **kwargs) as response:
-                return response.status, await response.json()
+        async def api(method: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+            headers = {"Authorization": f"Bearer {TOKEN}"}
+            url = f"http://127.0.0.1:{server.port}/api/dids"
+            if body is not None:
+                kwargs["json"] = body
+            async with aiohttp.ClientSession(headers=headers) as session:
+                async with session.request(method, url, **kwargs) as response:
+                    return response.status, await response.json()
 
-    api.admin = admin  # type: ignore[attr-defined]
-    yield api
-    await server.close()
-    await client.close()
+        api.admin = admin  # type: ignore[attr-defined]
+        yield api
+    await close_services(services)
     await admin.close()
 
 

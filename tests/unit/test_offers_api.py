@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
-from aries_askar import Store
 
-from agent.admin_client import AdminClient
-from agent.events import EventBus
-from agent.process import AcaPyProcess, AcaPySecrets
-from config.acapy_args import AcaPyLaunch
-from config.data_dir import DataDir
-from config.settings import WalletSettings
-from protocols.wallet_services import WalletServices
-from tests.unit.fake_admin import ADMIN_KEY
 from tests.unit.offer_fakes import FakeHolderAdmin, anoncreds_record, detail, ld_record
-from ui.web.app import create_app
-from ui.web.security import UiSecrets
-from wallet.controller_store import ControllerStore
-from wallet.wallet_key import WalletRecord, WalletSecret
+from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
 
-TOKEN = "unit-test-ui-token"
 SUBJECTS = {"ed25519": "did:key:z6MkLearner", "bls12381g2": "did:key:zUC7Learner"}
 
 
@@ -48,32 +34,10 @@ async def api(tmp_path: Path) -> AsyncIterator[Api]:
     admin = FakeHolderAdmin()
     await admin.start()
     admin.connections.append({"connection_id": "conn-1", "their_label": "Open Learning"})
-    launch = AcaPyLaunch(
-        label="Learner",
-        acapy_home=tmp_path,
-        wallet_name="w",
-        admin_port=1,
-        inbound_port=2,
-        log_file=tmp_path / "a.log",
-    )
-    agent = AcaPyProcess(launch, AcaPySecrets(wallet_key="k"))
-    record = WalletRecord(
-        wallet_name="w", key_storage="keyring", created=datetime.now(UTC), subject_dids=SUBJECTS
-    )
-    secret = WalletSecret(key=Store.generate_raw_key(), derivation="RAW")
-    store = await ControllerStore.open(DataDir(tmp_path), secret)
-    client = AdminClient(admin.url, ADMIN_KEY)
-    services = WalletServices(
-        DataDir(tmp_path), WalletSettings(), record, agent, client, EventBus(), store
-    )
-    ui = UiSecrets(api_token=TOKEN)
-    server = TestServer(create_app(services, ui), host="127.0.0.1")
-    await server.start_server()
-    ui.port = server.port
-    yield Api(server, admin)
-    await server.close()
-    await client.close()
-    await store.close()
+    services = await make_services(admin.url, tmp_path, subject_dids=SUBJECTS)
+    async with serving(services) as (server, _ui):
+        yield Api(server, admin)
+    await close_services(services)
     await admin.close()
 
 

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from agent.admin_client import AdminClient
-from agent.events import EventBus
-from agent.process import AcaPyProcess, AcaPySecrets
-from config.acapy_args import AcaPyLaunch
-from config.data_dir import DataDir
-from config.settings import WalletSettings
 from protocols.consent import VerifierInfo
 from protocols.presentation.pending import PendingRequest
-from protocols.wallet_services import WalletServices
-from tests.unit.fake_admin import ADMIN_KEY, FakeAdminApi
+from tests.unit.fake_admin import FakeAdminApi
 from tests.unit.test_consent_prompt_anoncreds import _prompt
-from ui.web.app import create_app
+from tests.unit.wallet_site import close_services, make_services, serving
 from ui.web.security import SESSION_COOKIE, UiSecrets
 
-TOKEN = "unit-test-ui-token"
 SCREENS = [
     "/",
     "/credentials",
@@ -41,29 +32,10 @@ SCREENS = [
 async def site(tmp_path: Path):
     admin_api = FakeAdminApi()
     await admin_api.start()
-    launch = AcaPyLaunch(
-        label="Learner",
-        acapy_home=tmp_path,
-        wallet_name="w",
-        admin_port=1,
-        inbound_port=2,
-        log_file=tmp_path / "a.log",
-    )
-    agent = AcaPyProcess(launch, AcaPySecrets(wallet_key="k"))
-    from wallet.wallet_key import WalletRecord
-
-    record = WalletRecord(wallet_name="w", key_storage="keyring", created=datetime.now(UTC))
-    client = AdminClient(admin_api.url, ADMIN_KEY)
-    services = WalletServices(
-        DataDir(tmp_path), WalletSettings(), record, agent, client, EventBus()
-    )
-    ui = UiSecrets(api_token=TOKEN)
-    server = TestServer(create_app(services, ui), host="127.0.0.1")
-    await server.start_server()
-    ui.port = server.port
-    yield server, ui, services
-    await server.close()
-    await client.close()
+    services = await make_services(admin_api.url, tmp_path, with_store=False)
+    async with serving(services) as (server, ui):
+        yield server, ui, services
+    await close_services(services)
     await admin_api.close()
 
 

@@ -24,7 +24,7 @@ from protocols.presentation import AnswerError, RequestStatus, approve, decline
 from protocols.presentation.candidates import PAGE
 from protocols.presentation.flow import Deadlines, on_hint
 from protocols.wallet_services import WalletServices
-from tests.unit.presentation_fakes import CONNECTION, FakeProofAdmin, close_services, make_services
+from tests.unit.presentation_fakes import CONNECTION, FakeProofAdmin
 from tests.unit.test_consent_fixtures import (
     ALL_REFERENTS,
     DEGREE_ATTRS,
@@ -35,6 +35,7 @@ from tests.unit.test_consent_fixtures import (
     anoncreds_request,
     exchange_record,
 )
+from tests.unit.wallet_site import close_services, make_services
 from wallet.history import History
 
 EXCHANGE = "0c4f3b0e-5c4e-4f43-a1f5-7b8d3e1f9a20"
@@ -59,7 +60,7 @@ class Wallet:
 async def wallet(tmp_path: Path) -> AsyncIterator[Wallet]:
     admin = FakeProofAdmin()
     await admin.start()
-    services = await make_services(admin, tmp_path, TRUST, exchange_timeout=0.3)
+    services = await make_services(admin.url, tmp_path, TRUST, exchange_timeout=0.3)
     wallet = Wallet(admin, services)
     yield wallet
     wallet.deadlines.cancel_all()

@@ -15,13 +15,14 @@ from aiohttp.test_utils import TestServer
 from agent.events import AgentEvent
 from protocols.presentation.flow import Deadlines, on_hint
 from protocols.wallet_services import WalletServices
-from tests.unit.presentation_fakes import FakeProofAdmin, close_services, make_services
+from tests.unit.presentation_fakes import FakeProofAdmin
 from tests.unit.test_consent_fixtures import (
     TRUST,
     anoncreds_candidates,
     anoncreds_request,
     exchange_record,
 )
+from tests.unit.wallet_site import close_services, make_services
 from ui.web import events_api
 from ui.web.app import create_app
 from ui.web.security import UiSecrets
@@ -55,7 +56,7 @@ class Api:
 async def api(tmp_path: Path) -> AsyncIterator[Api]:
     admin = FakeProofAdmin()
     await admin.start()
-    services = await make_services(admin, tmp_path, TRUST)
+    services = await make_services(admin.url, tmp_path, TRUST)
     ui = UiSecrets(api_token=TOKEN)
     server = TestServer(create_app(services, ui), host="127.0.0.1")
     await server.start_server()
