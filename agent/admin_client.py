@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -22,6 +23,7 @@ from agent.admin_models import (
     W3CCredentialQuery,
     W3CCredentialRecord,
 )
+from agent.json_stream import JsonStreamError, list_items
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=5)
@@ -29,6 +31,7 @@ DEFAULT_TIMEOUT = aiohttp.ClientTimeout(total=30, connect=5)
 # a burst of parallel calls (a page render plus flows) can stall every session for 10 s and
 # answer 504. A few calls at a time are still fast and never starve the pool.
 MAX_PARALLEL_CALLS = 2
+STREAM_CHUNK = 64 * 1024
 
 
 class AdminApiError(Exception):
@@ -197,6 +200,29 @@ class AdminClient:
             "POST", "/credentials/w3c", json=query.model_dump(exclude_none=True)
         )
         return [W3CCredentialRecord.model_validate(item) for item in body.get("results", [])]
+
+    async def iter_w3c_credentials(
+        self, query: W3CCredentialQuery
+    ) -> AsyncIterator[W3CCredentialRecord]:
+        """Like `list_w3c_credentials`, decoded one record at a time as the answer arrives."""
+        url = f"{self.base_url}/credentials/w3c"
+        body = query.model_dump(exclude_none=True)
+        try:
+            async with self._client().post(url, json=body) as response:
+                if response.status >= 400:
+                    reason = (await response.text()).strip()[:500] or response.reason or ""
+                    raise AdminApiError(
+                        f"ACA-Py refused POST /credentials/w3c ({response.status}): {reason}",
+                        response.status,
+                    )
+                chunks = response.content.iter_chunked(STREAM_CHUNK)
+                async for item in list_items(chunks, "results"):
+                    yield W3CCredentialRecord.model_validate(item)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            message = f"ACA-Py is not reachable (POST /credentials/w3c): {error}"
+            raise AdminApiError(message) from None
+        except JsonStreamError as error:
+            raise AdminApiError(f"ACA-Py's answer to POST /credentials/w3c: {error}") from None
 
     async def w3c_credential(self, credential_id: str) -> W3CCredentialRecord:
         path = f"/credential/w3c/{quote(credential_id, safe='')}"

@@ -79,13 +79,19 @@ async def accept_offers(api: WalletApi, count: int) -> list[str]:
         for offer in listed:
             if offer["id"] not in accepted and offer["state"] == "pending":
                 await api.call("POST", f"/api/offers/{offer['id']}/accept")
-                accepted[offer["id"]] = str(offer.get("title") or offer["id"])
+                accepted[offer["id"]] = _offer_name(offer)
             if offer["id"] in accepted and offer["state"] in ("failed", "declined"):
                 raise WalletApiError(f"offer {accepted[offer['id']]} ended {offer['state']}")
         done = [o for o in listed if o["id"] in accepted and o["state"] == "done"]
         return [accepted[o["id"]] for o in done] if len(done) >= count else None
 
     return await poll_until(f"{count} credentials stored in the wallet", all_stored, DEADLINE)
+
+
+def _offer_name(offer: dict[str, Any]) -> str:
+    """E.g. "Course result (anoncreds)" or "Data Literacy Foundations (BbsBlsSignature2020)"."""
+    how = offer.get("proof_type") or offer.get("format") or "?"
+    return f"{offer.get('title') or offer['id']} ({how})"
 
 
 async def approve_next_request(api: WalletApi, answered: set[str]) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from protocols.issuance.flow import offers_flow
+from protocols.peers import connection_cache_flow
 from protocols.presentation.flow import presentation_flow
 from protocols.wallet_services import WalletServices
 from wallet.credentials.sync import credentials_flow
 
 Flow = Callable[[WalletServices], Coroutine[Any, Any, None]]
 
-FLOWS: list[Flow] = [offers_flow, credentials_flow, presentation_flow]
+FLOWS: list[Flow] = [offers_flow, credentials_flow, presentation_flow, connection_cache_flow]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from agent.admin_client import AdminClient
+from agent.connection_cache import ConnectionCache
 from agent.events import EventBus
 from agent.process import AcaPyProcess
 from config.data_dir import DataDir
@@ -39,3 +40,4 @@ class WalletServices:
     offers: OfferInbox | None = None  # made by protocols.issuance.flow.offer_inbox
     credentials: StoredCredentials | None = None  # made by wallet.credentials.sync
     demo: object | None = None  # the guided demo (demo/story.py), only in `demo` mode
+    connections: ConnectionCache | None = None  # made by protocols.peers.connection_cache

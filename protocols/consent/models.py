@@ -144,6 +144,7 @@ class PromptItem(_Model):
     selective: bool = False
     missing: MissingCredential | None = None
     sensitive_names: list[str] = Field(default_factory=list)
+    warning: str | None = None  # e.g. the candidate list may be incomplete
 
     def candidate(self, credential_id: str) -> CandidateView | None:
         """The usable candidate with this id, if any."""

@@ -15,6 +15,7 @@ from protocols.issuance.deadline import next_check_in
 from protocols.issuance.errors import OfferError
 from protocols.issuance.inbox import OfferInbox
 from protocols.issuance.notes import OfferNotes
+from protocols.peers import connection_cache
 from protocols.wallet_services import WalletServices
 
 LOGGER = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def offer_inbox(services: WalletServices) -> OfferInbox:
             services.record,
             OfferNotes(services.store),
             services.bus,
+            connection_cache(services),
         )
     return services.offers
 
@@ -59,8 +61,12 @@ async def offers_flow(services: WalletServices) -> None:
 
 
 async def watch_deadlines(inbox: OfferInbox) -> None:
-    """Look for overdue exchanges every few seconds (more often with short timeouts)."""
+    """Look for overdue exchanges every few seconds (more often with short timeouts).
+
+    Only while some accepted exchange is still awaited: an idle wallet asks ACA-Py nothing.
+    """
     while True:
+        await inbox.wait_awaiting()
         await asyncio.sleep(next_check_in(inbox.exchange_timeout))
         try:
             await inbox.mark_overdue()

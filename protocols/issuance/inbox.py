@@ -12,10 +12,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
-from urllib.parse import quote
 
 from agent.admin_client import AdminApiError, AdminClient
-from agent.admin_models import ConnectionRecord, CredentialExchangeDetail
+from agent.admin_models import CredentialExchangeDetail
+from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from config.settings import WalletSettings
 from protocols.issuance.deadline import WAITING_STATES, overdue_reason
@@ -46,8 +46,10 @@ class OfferInbox:
         record: WalletRecord,
         notes: OfferNotes,
         bus: EventBus,
+        connections: ConnectionCache | None = None,
     ) -> None:
         self._client = client
+        self._connections = connections or ConnectionCache(client)
         self._settings = settings
         self._record = record
         self._notes = notes
@@ -55,6 +57,10 @@ class OfferInbox:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._schema_names: dict[str, str | None] = {}
         self._announced: dict[str, OfferState] = {}
+        # Exchanges waiting for the issuer (or the store): the deadline watcher polls
+        # ACA-Py only while this is not empty.
+        self._awaiting: set[str] = set()
+        self._awaiting_changed = asyncio.Event()
 
     async def list_offers(
         self, limit: int = 50, state: OfferState | None = None
@@ -77,13 +83,28 @@ class OfferInbox:
 
     async def get(self, cred_ex_id: str) -> CredentialOffer:
         detail = await self._detail(cred_ex_id)
-        label = await self._issuer_label(detail.cred_ex_record.connection_id)
+        label = await self._connections.label(detail.cred_ex_record.connection_id)
         return await self._view(detail, label, None)
+
+    @property
+    def awaiting(self) -> frozenset[str]:
+        """Exchanges accepted and not yet finished (as last read), for the deadline watch."""
+        return frozenset(self._awaiting)
+
+    async def wait_awaiting(self) -> None:
+        """Return once some exchange is awaited (at once if one already is)."""
+        while not self._awaiting:
+            self._awaiting_changed.clear()
+            await self._awaiting_changed.wait()
 
     async def accept(self, cred_ex_id: str, *, auto: bool = False) -> CredentialOffer:
         """Request the credential; W3C credentials are bound to a subject DID of the right key."""
         async with self._locks[cred_ex_id]:
-            offer = await self._pending(cred_ex_id, "accept")
+            detail = await self._detail(cred_ex_id)
+            label = await self._connections.label(detail.cred_ex_record.connection_id)
+            offer = await self._view(detail, label, None)
+            if offer.state != "pending":
+                raise OfferNotPending(f"cannot accept offer {cred_ex_id}: it is {offer.state}")
             holder_did = await self._holder_did(offer)
             await self._notes.update(
                 cred_ex_id,
@@ -97,12 +118,14 @@ class OfferInbox:
                 ),
             )
             try:
-                await self._client.send_credential_request(cred_ex_id, holder_did)
+                record = await self._client.send_credential_request(cred_ex_id, holder_did)
             except AdminApiError as error:
                 reason = await self._refused(cred_ex_id, error)
                 raise OfferExchangeFailed(reason) from None
             LOGGER.info("accepted offer %s%s", cred_ex_id, " automatically" if auto else "")
-            return await self._announce(await self.get(cred_ex_id))
+            # send-request answers the updated record: no need to read it back.
+            sent = detail.model_copy(update={"cred_ex_record": record})
+            return await self._announce(await self._view(sent, label, None))
 
     async def decline(self, cred_ex_id: str, reason: str | None = None) -> CredentialOffer:
         """Tell the issuer no (a problem report); both sides' records go to `abandoned`."""
@@ -131,6 +154,7 @@ class OfferInbox:
         try:
             offer = await self.get(cred_ex_id)
         except OfferNotFound:
+            self._awaiting.discard(cred_ex_id)
             return None
         if offer.state == "pending" and self._auto_accepts(offer):
             try:
@@ -241,16 +265,17 @@ class OfferInbox:
         note = notes.get(cred_ex_id) if notes is not None else await self._notes.get(cred_ex_id)
         offer_format, body = offer_body(detail.cred_ex_record)
         schema_id = body.get("schema_id") if offer_format == "anoncreds" else None
-        return offer_view(detail, label, note, await self._schema_name(schema_id))
+        view = offer_view(detail, label, note, await self._schema_name(schema_id))
+        self._note_awaiting(view)
+        return view
 
-    async def _issuer_label(self, connection_id: str | None) -> str | None:
-        if not connection_id:
-            return None
-        try:
-            path = f"/connections/{quote(connection_id, safe='')}"
-            return (await self._client.get_model(path, ConnectionRecord)).their_label
-        except AdminApiError:
-            return None
+    def _note_awaiting(self, view: CredentialOffer) -> None:
+        if view.state == "accepted" and view.exchange_state in WAITING_STATES:
+            if view.id not in self._awaiting:
+                self._awaiting.add(view.id)
+                self._awaiting_changed.set()
+        else:
+            self._awaiting.discard(view.id)
 
     async def _schema_name(self, schema_id: str | None) -> str | None:
         """The AnonCreds schema's name, resolved once (did:web ids do not carry it)."""

@@ -1,15 +1,20 @@
 """Every credential that could answer a request, fetched from ACA-Py without missing any.
 
 ACA-Py 1.7's candidates route returns 10 per referent by default, ignores `offset` for
-DIF descriptors, and ANDs an AnonCreds request's restriction list (the rule is OR), so:
-page AnonCreds by offset until no referent fills a page, ask DIF once with a large limit
-(repeats are de-duplicated by the engine), and where a referent has several restrictions
-also offer the wallet's AnonCreds credentials, which the engine checks itself.
+DIF descriptors, filters DIF candidates only by proof type and schema (never by the
+descriptor's fields), and ANDs an AnonCreds request's restriction list (the rule is OR), so:
+page AnonCreds by offset until no referent fills a page; ask DIF with a limit above the
+number of W3C credentials the wallet holds (the engine applies the field filters and drops
+repeats), again at ACA-Py's maximum if that limit was reached, and if even the maximum is
+reached say so (`dif_truncated`) instead of pretending the list is whole; where a referent
+has several restrictions also offer the wallet's AnonCreds credentials, which the engine
+checks itself.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from agent.admin_client import AdminClient
@@ -18,28 +23,92 @@ from protocols.consent.request import AttributeSpec, PredicateSpec, ProofRequest
 PAGE = 1000
 MAX_PAGES = 20
 WALLET_PAGE = 500
+# ACA-Py's largest accepted `limit` (acapy_agent.storage.base.MAXIMUM_PAGE_SIZE, checked by
+# the route's query schema in protocols/present_proof/v2_0/routes.py).
+MAX_LIMIT = 10_000
+# Room for W3C credentials stored since the index last counted them.
+W3C_SLACK = 100
+
+
+@dataclass
+class FetchedCandidates:
+    """The route's entries, and whether ACA-Py's cap may have hidden DIF matches."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    dif_truncated: bool = False
 
 
 async def fetch_candidates(
-    client: AdminClient, exchange_id: str, request: ProofRequest
+    client: AdminClient,
+    exchange_id: str,
+    request: ProofRequest,
+    *,
+    w3c_held: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The route's candidates, page by page, plus the wallet's AnonCreds where needed."""
+    """The candidates alone (see `fetch_candidate_set`)."""
+    found = await fetch_candidate_set(client, exchange_id, request, w3c_held=w3c_held)
+    return found.entries
+
+
+async def fetch_candidate_set(
+    client: AdminClient,
+    exchange_id: str,
+    request: ProofRequest,
+    *,
+    w3c_held: int | None = None,
+) -> FetchedCandidates:
+    """AnonCreds page by page, DIF in one call sized by `w3c_held` (the index's count)."""
+    found = FetchedCandidates()
+    if request.anoncreds is not None:
+        found.entries += await _anoncreds_pages(client, exchange_id)
+        if has_alternative_restrictions(request):
+            found.entries += await wallet_anoncreds(client)
+    if request.dif is not None:
+        entries, found.dif_truncated = await dif_candidates(client, exchange_id, w3c_held)
+        found.entries += entries
+    return found
+
+
+def dif_limit(w3c_held: int | None) -> int:
+    """A limit above every W3C credential held, within what ACA-Py accepts."""
+    return min(MAX_LIMIT, max(PAGE, (w3c_held or 0) + W3C_SLACK))
+
+
+async def dif_candidates(
+    client: AdminClient, exchange_id: str, w3c_held: int | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The W3C entries for every descriptor; True when ACA-Py's cap may have cut some off.
+
+    ACA-Py returns at most `limit` per descriptor, de-duplicated across descriptors, so
+    fewer W3C entries than the limit means no descriptor was cut short.
+    """
+    limit = dif_limit(w3c_held)
+    while True:
+        page = await client.presentation_candidates(exchange_id, limit=limit)
+        entries = [entry for entry in page if "cred_info" not in entry]
+        if len(entries) < limit:
+            return entries, False
+        if limit >= MAX_LIMIT:
+            return entries, True
+        limit = MAX_LIMIT
+
+
+async def _anoncreds_pages(client: AdminClient, exchange_id: str) -> list[dict[str, Any]]:
+    """AnonCreds entries, paged by offset until no referent fills a page."""
     found: list[dict[str, Any]] = []
     offset = 0
     for _ in range(MAX_PAGES):
         page = await client.presentation_candidates(exchange_id, limit=PAGE, offset=offset)
-        found += page
+        anoncreds = [entry for entry in page if "cred_info" in entry]
+        found += anoncreds
         per_referent = Counter(
             referent
-            for entry in page
-            if "cred_info" in entry
+            for entry in anoncreds
             for referent in entry.get("presentation_referents") or []
         )
         if not per_referent or max(per_referent.values()) < PAGE:
             break
         offset += PAGE
-    if has_alternative_restrictions(request):
-        found += await wallet_anoncreds(client)
     return found
 
 

@@ -17,6 +17,7 @@ from agent.admin_client import AdminApiError
 from agent.admin_models import PresentationExchangeRecord
 from agent.events import AgentEvent
 from protocols.consent import VerifierInfo
+from protocols.peers import connection_cache
 from protocols.presentation.deadlines import TERMINAL_STATES, Deadlines
 from protocols.presentation.pending import PendingRequest, RequestStatus
 from protocols.presentation.prompting import read_request
@@ -84,7 +85,15 @@ async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines
 
 
 async def _new_request(services: WalletServices, record: PresentationExchangeRecord) -> None:
-    pending = services.requests.put(await read_request(services.client, record, services.trust))
+    pending = services.requests.put(
+        await read_request(
+            services.client,
+            record,
+            services.trust,
+            connections=connection_cache(services),
+            w3c_held=await _w3c_held(services),
+        )
+    )
     payload = {
         "exchange_id": pending.exchange_id,
         "connection_id": pending.connection_id,
@@ -149,6 +158,13 @@ async def _in_flight(
         request_name=entry.request_name if entry else "Proof request",
         approved_at=entry.at if entry else None,
     )
+
+
+async def _w3c_held(services: WalletServices) -> int | None:
+    """How many W3C credentials the index holds (a cached count), if it is open."""
+    if services.credentials is None:
+        return None
+    return await services.credentials.index.count_format("w3c")
 
 
 def _approved_at(known: PendingRequest | None, record: PresentationExchangeRecord) -> datetime:

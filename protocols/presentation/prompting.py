@@ -6,44 +6,69 @@ ACA-Py search the wallet. The prompt build itself is pure and timed (budget: 30 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
 
 from agent.admin_client import AdminApiError, AdminClient
 from agent.admin_models import ConnectionRecord, PresentationExchangeRecord
+from agent.connection_cache import ConnectionCache
 from protocols.consent import (
+    ConsentPrompt,
     HostileRequestError,
+    ItemKind,
     TrustList,
     VerifierInfo,
     build_prompt,
     parse_request,
 )
 from protocols.consent.trust import verifier_info
-from protocols.presentation.candidates import fetch_candidates
+from protocols.presentation.candidates import MAX_LIMIT, fetch_candidate_set
 from protocols.presentation.pending import PendingRequest
 
 LOGGER = logging.getLogger(__name__)
 MAX_NAME = 120
+TRUNCATED_WARNING = (
+    f"This wallet holds more W3C credentials than its agent lists at once ({MAX_LIMIT:,}), "
+    "so some that fit this request may not be offered here."
+)
 
 
 async def read_request(
-    client: AdminClient, record: PresentationExchangeRecord, trust: TrustList
+    client: AdminClient,
+    record: PresentationExchangeRecord,
+    trust: TrustList,
+    *,
+    connections: ConnectionCache | None = None,
+    w3c_held: int | None = None,
 ) -> PendingRequest:
-    """Build the pending request for a `request-received` record."""
+    """Build the pending request for a `request-received` record.
+
+    The verifier's connection and the candidates are read at the same time: both are
+    round trips to ACA-Py and neither needs the other. `w3c_held` (the index's count of
+    W3C credentials) sizes the DIF candidate query so no match is cut off.
+    """
     raw = record.model_dump()
-    verifier = await _verifier(client, record.connection_id, trust)
     try:
         request = parse_request(raw)
     except HostileRequestError as error:
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
+        verifier = await _verifier(client, record.connection_id, trust, connections)
         return _refused(record, verifier, str(error))
-    candidates = await fetch_candidates(client, record.pres_ex_id, request)
+    verifier, found = await asyncio.gather(
+        _verifier(client, record.connection_id, trust, connections),
+        fetch_candidate_set(client, record.pres_ex_id, request, w3c_held=w3c_held),
+    )
+    candidates = found.entries
     started = time.perf_counter()
     try:
         prompt = build_prompt(raw, candidates, trust, verifier.label, verifier_did=verifier.did)
     except HostileRequestError as error:
         return _refused(record, verifier, str(error))
+    if found.dif_truncated:
+        LOGGER.warning("proof request %s: ACA-Py's candidate cap was reached", record.pres_ex_id)
+        prompt = with_truncation_warning(prompt)
     build_ms = (time.perf_counter() - started) * 1000
     LOGGER.info(
         "proof request %s: %d items, %d candidates, prompt built in %.1f ms",
@@ -64,14 +89,31 @@ async def read_request(
     )
 
 
+def with_truncation_warning(prompt: ConsentPrompt) -> ConsentPrompt:
+    """Every DIF item says its list may be incomplete (ACA-Py's cap, not the wallet's)."""
+    items = [
+        item.model_copy(update={"warning": TRUNCATED_WARNING})
+        if item.kind is ItemKind.INPUT_DESCRIPTOR
+        else item
+        for item in prompt.items
+    ]
+    return prompt.model_copy(update={"items": items})
+
+
 async def _verifier(
-    client: AdminClient, connection_id: str | None, trust: TrustList
+    client: AdminClient,
+    connection_id: str | None,
+    trust: TrustList,
+    connections: ConnectionCache | None = None,
 ) -> VerifierInfo:
     """The connection's label and the verifier's DID (public if it has one), with trust."""
     connection: ConnectionRecord | None = None
     if connection_id:
         try:
-            connection = await client.connection(connection_id)
+            if connections is not None:
+                connection = await connections.get(connection_id)
+            else:
+                connection = await client.connection(connection_id)
         except AdminApiError as error:
             LOGGER.warning("connection %s of a proof request: %s", connection_id, error)
     if connection is None:

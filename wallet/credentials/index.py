@@ -16,6 +16,7 @@ is rare and short.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,7 @@ INDEX_CATEGORY = "credential-index"
 WORDS_CATEGORY = "credential-words"
 IDS_CATEGORY = "credential-ids"
 FIRST_BATCH = 1
+MAX_CACHED_COUNTS = 256
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class CredentialIndex:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        # Counts by (category, filter), dropped on every write: Askar's count reads every
+        # matching row (tens of ms at 10,000), and a list asks for the same count per page.
+        self._counts: dict[tuple[str, str], int] = {}
+        self._writes = 0  # a count read across a write is not kept
 
     async def put(self, credential: StoredCredential) -> None:
         """Add or update one credential, keeping the store in newest-first order."""
@@ -64,11 +70,15 @@ class CredentialIndex:
 
     async def put_many(self, credentials: Iterable[StoredCredential]) -> None:
         """Several in one transaction (one disk sync); oldest first moves nothing."""
-        async with self._store.transaction() as txn:
-            newest = await _newest_sort_key(txn)
-            for credential in credentials:
-                newest = await _put(txn, credential.summary(), newest)
-            await txn.commit()
+        self._written()
+        try:
+            async with self._store.transaction() as txn:
+                newest = await _newest_sort_key(txn)
+                for credential in credentials:
+                    newest = await _put(txn, credential.summary(), newest)
+                await txn.commit()
+        finally:
+            self._written()
 
     async def get(self, credential_id: str) -> StoredCredential | None:
         async with self._store.session() as session:
@@ -77,11 +87,14 @@ class CredentialIndex:
 
     async def remove(self, credential_id: str) -> bool:
         """True if it was indexed."""
-        async with self._store.transaction() as txn:
-            found = await _remove(txn, INDEX_CATEGORY, credential_id)
-            await _remove(txn, WORDS_CATEGORY, credential_id)
-            await _remove(txn, IDS_CATEGORY, credential_id)
-            await txn.commit()
+        try:
+            async with self._store.transaction() as txn:
+                found = await _remove(txn, INDEX_CATEGORY, credential_id)
+                await _remove(txn, WORDS_CATEGORY, credential_id)
+                await _remove(txn, IDS_CATEGORY, credential_id)
+                await txn.commit()
+        finally:
+            self._written()
         return found
 
     async def set_status(
@@ -95,14 +108,14 @@ class CredentialIndex:
             updated = _summary_of(entry).model_copy(update={"status": status})
             await txn.replace(INDEX_CATEGORY, credential_id, _value(updated), index_tags(updated))
             await txn.commit()
+        self._written()  # the status tag changed
         return updated
 
     async def search(self, search: CredentialSearch) -> CredentialPage:
         """One page of matches, newest first, with the count of all matches."""
         category = WORDS_CATEGORY if query_words(search.q) else INDEX_CATEGORY
         tag_filter = search_filter(search) or None
-        async with self._store.session() as session:
-            total = await session.count(category, tag_filter)
+        total = await self._count(category, tag_filter)
         scan = self._store.scan(
             category,
             tag_filter,
@@ -135,6 +148,28 @@ class CredentialIndex:
         async with self._store.session() as session:
             entries = await session.fetch_all(INDEX_CATEGORY, tag_filter, limit=limit)
         return [_summary_of(entry) for entry in entries]
+
+    async def count_format(self, credential_format: str) -> int:
+        """How many credentials of one format are indexed (cached until the next write)."""
+        return await self._count(INDEX_CATEGORY, {"format": credential_format})
+
+    async def _count(self, category: str, tag_filter: dict[str, Any] | None) -> int:
+        key = (category, json.dumps(tag_filter, sort_keys=True))
+        cached = self._counts.get(key)
+        if cached is not None:
+            return cached
+        if len(self._counts) >= MAX_CACHED_COUNTS:
+            self._counts.clear()
+        writes = self._writes
+        async with self._store.session() as session:
+            total = await session.count(category, tag_filter)
+        if writes == self._writes:
+            self._counts[key] = total
+        return total
+
+    def _written(self) -> None:
+        self._writes += 1
+        self._counts.clear()
 
     async def ids(self) -> set[str]:
         """Every indexed credential id, from the small id entries."""

@@ -8,6 +8,7 @@ itself (who sent it, when, the schema's name) is looked up here once, when it is
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,13 +19,16 @@ from agent.admin_models import (
     W3CCredentialQuery,
     W3CCredentialRecord,
 )
+from agent.connection_cache import ConnectionCache
 from wallet.credentials.models import CredentialId, CredentialStatus, StoredCredential
 from wallet.credentials.normalize import from_anoncreds, from_w3c, parse_date
 
 LOGGER = logging.getLogger(__name__)
 PAGE = 100
-# ACA-Py's W3C list has no offset; one call with a high cap reads them all.
-MAX_W3C = 10_000
+# ACA-Py's W3C list has no offset, and without `max_results` it answers only 100: one call
+# with a cap far above any wallet reads them all (streamed, see `each_record`). Reaching
+# the cap is logged, never silent.
+MAX_W3C = 1_000_000
 
 AcaPyRecord = AnonCredsCredentialInfo | W3CCredentialRecord
 
@@ -43,24 +47,36 @@ class CredentialNotFound(Exception):
 
 
 class CredentialSource:
-    def __init__(self, client: AdminClient) -> None:
+    def __init__(self, client: AdminClient, connections: ConnectionCache | None = None) -> None:
         self._client = client
+        self._connections = connections or ConnectionCache(client)
         self._schema_names: dict[str, str | None] = {}
 
     async def records(self) -> dict[str, AcaPyRecord]:
-        """Every stored credential by our id (one paged walk per store)."""
-        found: dict[str, AcaPyRecord] = {}
+        """Every stored credential by our id (all held at once: prefer `each_record`)."""
+        return {key: record async for key, record in self.each_record()}
+
+    async def each_record(self) -> AsyncIterator[tuple[str, AcaPyRecord]]:
+        """Every stored credential with our id, one at a time (nothing kept here).
+
+        AnonCreds is walked page by page; W3C comes in one answer decoded as it arrives,
+        so a wallet of 10,000 never holds all its documents in the controller at once.
+        """
         offset = 0
         while True:
             page = await self._client.list_anoncreds_credentials(offset=offset, limit=PAGE)
-            found.update({f"anoncreds:{info.referent}": info for info in page})
+            for info in page:
+                yield f"anoncreds:{info.referent}", info
             if len(page) < PAGE:
                 break
             offset += PAGE
+        count = 0
         query = W3CCredentialQuery(max_results=MAX_W3C)
-        for record in await self._client.list_w3c_credentials(query):
-            found[f"w3c:{record.record_id}"] = record
-        return found
+        async for record in self._client.iter_w3c_credentials(query):
+            count += 1
+            yield f"w3c:{record.record_id}", record
+        if count >= MAX_W3C:
+            LOGGER.warning("ACA-Py listed %d W3C credentials, its cap: some may be unseen", count)
 
     async def record(self, credential_id: CredentialId) -> AcaPyRecord:
         try:
@@ -154,12 +170,7 @@ class CredentialSource:
             offset += PAGE
 
     async def _label(self, connection_id: str | None) -> str | None:
-        if not connection_id:
-            return None
-        try:
-            return (await self._client.connection(connection_id)).their_label
-        except AdminApiError:
-            return None
+        return await self._connections.label(connection_id)
 
 
 def stored_id_of(detail: CredentialExchangeDetail) -> str | None:

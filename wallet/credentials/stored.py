@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from agent.admin_client import AdminClient
+from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from wallet.credentials.index import CredentialIndex
 from wallet.credentials.models import (
@@ -43,9 +44,15 @@ class ReconcileReport(BaseModel):
 
 
 class StoredCredentials:
-    def __init__(self, client: AdminClient, index: CredentialIndex, bus: EventBus) -> None:
+    def __init__(
+        self,
+        client: AdminClient,
+        index: CredentialIndex,
+        bus: EventBus,
+        connections: ConnectionCache | None = None,
+    ) -> None:
         self.index = index
-        self.source = CredentialSource(client)
+        self.source = CredentialSource(client, connections)
         self._client = client
         self._bus = bus
         self._lock = asyncio.Lock()
@@ -138,17 +145,24 @@ class StoredCredentials:
         return revoked
 
     async def reconcile(self) -> ReconcileReport:
-        """Compare ids at ACA-Py with the index; only new credentials are normalized."""
-        records = await self.source.records()
+        """Compare ids at ACA-Py with the index; only new credentials are normalized.
+
+        ACA-Py's records stream past one at a time: only ids and the (small) summaries of
+        new credentials are kept, so a start with 10,000 credentials stays light.
+        """
         async with self._lock:
             indexed = await self.index.ids()
-            missing = [key for key in records if key not in indexed]
-            gone = indexed - records.keys()
-            origins = await self.source.origins() if missing else {}
-            added = [
-                await self.source.normalize(records[key], origins.get(key, Origin()))
-                for key in missing
-            ]
+            seen: set[str] = set()
+            added: list[StoredCredential] = []
+            origins: dict[str, Origin] | None = None
+            async for key, record in self.source.each_record():
+                seen.add(key)
+                if key in indexed:
+                    continue
+                if origins is None:
+                    origins = await self.source.origins()
+                added.append(await self.source.normalize(record, origins.get(key, Origin())))
+            gone = indexed - seen
             ordered = sorted(added, key=lambda item: item.sort_key)
             for start in range(0, len(ordered), RECONCILE_BATCH):
                 await self.index.put_many(ordered[start : start + RECONCILE_BATCH])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from agent.admin_client import AdminApiError, AdminClient
+from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from wallet.controller_store import ControllerStore
 from wallet.credentials.index import CredentialIndex
@@ -22,7 +23,9 @@ from wallet.credentials.stored import StoredCredentials
 
 LOGGER = logging.getLogger(__name__)
 ISSUE_TOPIC = "issue_credential_v2_0"
-STORED_STATES = {"credential-received", "done"}
+# With --auto-store-credential the holder's record reaches `done` only once the credential
+# is stored, so that one state indexes it (`credential-received` would read it twice).
+STORED_STATES = {"done"}
 # ACA-Py's webhook topics for RFC 0183 (v1) and RFC 0721 (v2) revocation notices.
 NOTICE_TOPICS = {"revocation-notification", "revocation-notification-v2"}
 STATUS_CHECK_SECONDS = 3600.0
@@ -42,8 +45,13 @@ def stored_credentials(services: CredentialServices) -> StoredCredentials:
     if services.credentials is None:
         if services.store is None:
             raise RuntimeError("the controller store is not open")
+        connections = getattr(services, "connections", None)
+        if connections is None:
+            connections = ConnectionCache(services.client)
+            if hasattr(services, "connections"):
+                services.connections = connections
         index = CredentialIndex(services.store.store)
-        services.credentials = StoredCredentials(services.client, index, services.bus)
+        services.credentials = StoredCredentials(services.client, index, services.bus, connections)
     return services.credentials
 
 
