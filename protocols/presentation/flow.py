@@ -92,6 +92,7 @@ async def _new_request(services: WalletServices, record: PresentationExchangeRec
             services.trust,
             connections=connection_cache(services),
             w3c_held=await _w3c_held(services),
+            revoked=await _revoked(services),
         )
     )
     payload = {
@@ -165,6 +166,13 @@ async def _w3c_held(services: WalletServices) -> int | None:
     if services.credentials is None:
         return None
     return await services.credentials.index.count_format("w3c")
+
+
+async def _revoked(services: WalletServices) -> set[str]:
+    """ACA-Py ids of credentials the wallet knows are revoked (none without an index)."""
+    if services.credentials is None:
+        return set()
+    return await services.credentials.index.revoked_acapy_ids()
 
 
 def _approved_at(known: PendingRequest | None, record: PresentationExchangeRecord) -> datetime:

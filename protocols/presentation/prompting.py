@@ -42,12 +42,15 @@ async def read_request(
     *,
     connections: ConnectionCache | None = None,
     w3c_held: int | None = None,
+    revoked: set[str] | None = None,
 ) -> PendingRequest:
     """Build the pending request for a `request-received` record.
 
     The verifier's connection and the candidates are read at the same time: both are
     round trips to ACA-Py and neither needs the other. `w3c_held` (the index's count of
-    W3C credentials) sizes the DIF candidate query so no match is cut off.
+    W3C credentials) sizes the DIF candidate query so no match is cut off. Candidates whose
+    ACA-Py id is in `revoked` (the wallet knows from a notice or the status list) are marked,
+    so the prompt names them as revoked instead of offering them.
     """
     raw = record.model_dump()
     try:
@@ -60,7 +63,7 @@ async def read_request(
         _verifier(client, record.connection_id, trust, connections),
         fetch_candidate_set(client, record.pres_ex_id, request, w3c_held=w3c_held),
     )
-    candidates = found.entries
+    candidates = mark_revoked(found.entries, revoked or set())
     started = time.perf_counter()
     try:
         prompt = build_prompt(raw, candidates, trust, verifier.label, verifier_did=verifier.did)
@@ -87,6 +90,17 @@ async def read_request(
         prompt=prompt,
         build_ms=build_ms,
     )
+
+
+def mark_revoked(entries: list[dict[str, Any]], revoked: set[str]) -> list[dict[str, Any]]:
+    """Candidates as the route gave them, with `revoked` set on those the wallet knows are."""
+    if not revoked:
+        return entries
+    marked = []
+    for entry in entries:
+        acapy_id = (entry.get("cred_info") or {}).get("referent") or entry.get("record_id")
+        marked.append({**entry, "revoked": True} if acapy_id in revoked else entry)
+    return marked
 
 
 def with_truncation_warning(prompt: ConsentPrompt) -> ConsentPrompt:

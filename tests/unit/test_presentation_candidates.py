@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from agent.events import AgentEvent
-from protocols.consent import parse_request
+from protocols.consent import ConsentPrompt, parse_request
 from protocols.presentation import candidates
 from protocols.presentation.flow import Deadlines, on_hint
+from protocols.presentation.pending import PendingRequest
 from protocols.presentation.prompting import TRUNCATED_WARNING
 from protocols.wallet_services import WalletServices
 from tests.unit.presentation_fakes import CONNECTION, FakeProofAdmin
@@ -57,6 +58,18 @@ def wallet_of(total: int, matching: int) -> list[dict[str, Any]]:
     return found
 
 
+def pending_of(services: WalletServices, exchange_id: str) -> PendingRequest:
+    pending = services.requests.get(exchange_id)
+    assert pending is not None, f"no pending request {exchange_id}"
+    return pending
+
+
+def prompt_of(services: WalletServices, exchange_id: str) -> ConsentPrompt:
+    prompt = pending_of(services, exchange_id).prompt
+    assert prompt is not None, "the request was refused"
+    return prompt
+
+
 def limits_asked(admin: FakeProofAdmin) -> list[str]:
     return [c.split("limit=")[1].split("&")[0] for c in admin.calls if "/credentials?" in c]
 
@@ -68,7 +81,7 @@ async def test_matches_past_the_first_thousand_are_offered(
     admin, services = site
     admin.add(ed25519_request(), wallet_of(1500, 17))
     await on_hint(services, EXCHANGE, Deadlines(services))
-    prompt = services.requests.get(EXCHANGE).prompt
+    prompt = prompt_of(services, EXCHANGE)
     assert len(prompt.items[0].candidates) == 17
     assert prompt.items[0].warning is None
     assert limits_asked(admin) == ["1000", str(candidates.MAX_LIMIT)]
@@ -92,7 +105,7 @@ async def test_reaching_acapys_cap_is_said_in_the_prompt(
     monkeypatch.setattr(candidates, "MAX_LIMIT", 50)
     admin.add(ed25519_request(), wallet_of(60, 3))
     await on_hint(services, EXCHANGE, Deadlines(services))
-    item = services.requests.get(EXCHANGE).prompt.items[0]
+    item = prompt_of(services, EXCHANGE).items[0]
     assert item.warning == TRUNCATED_WARNING
     assert limits_asked(admin) == ["50"]
 
@@ -106,10 +119,24 @@ async def test_a_connection_is_read_once_until_a_connections_event_names_it(
         await on_hint(services, exchange_id, Deadlines(services))
     reads = [c for c in admin.calls if c.startswith("GET /connections/")]
     assert len(reads) == 1
-    assert services.requests.get(OTHER).verifier.label == CONNECTION["their_label"]
+    assert pending_of(services, OTHER).verifier.label == CONNECTION["their_label"]
     assert services.connections is not None
     services.connections.on_event(
         AgentEvent(topic="connections", payload={"connection_id": CONNECTION["connection_id"]})
     )
     await services.connections.get(CONNECTION["connection_id"])
     assert len([c for c in admin.calls if c.startswith("GET /connections/")]) == 2
+
+
+def test_candidates_the_wallet_knows_are_revoked_are_marked() -> None:
+    from protocols.presentation.prompting import mark_revoked
+
+    entries = [
+        {"cred_info": {"referent": "a1"}, "presentation_referents": ["x"]},
+        {"cred_info": {"referent": "a2"}, "presentation_referents": ["x"]},
+        {"record_id": "w1", "credentialSubject": {}},
+    ]
+    marked = mark_revoked(entries, {"a2", "w1"})
+    assert [entry.get("revoked", False) for entry in marked] == [False, True, True]
+    assert mark_revoked(entries, set()) is entries
+    assert "revoked" not in entries[1]  # the route's entries are not changed in place

@@ -149,6 +149,12 @@ class CredentialIndex:
             entries = await session.fetch_all(INDEX_CATEGORY, tag_filter, limit=limit)
         return [_summary_of(entry) for entry in entries]
 
+    async def revoked_acapy_ids(self, limit: int = 10_000) -> set[str]:
+        """ACA-Py's ids of the credentials known to be revoked, for proof prompts."""
+        async with self._store.session() as session:
+            entries = await session.fetch_all(INDEX_CATEGORY, {"status": "revoked"}, limit=limit)
+        return {_summary_of(entry).acapy_id for entry in entries}
+
     async def count_format(self, credential_format: str) -> int:
         """How many credentials of one format are indexed (cached until the next write)."""
         return await self._count(INDEX_CATEGORY, {"format": credential_format})
