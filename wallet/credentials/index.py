@@ -12,10 +12,14 @@ Askar can only order by insertion (`order_by="id"`), so entries are kept in issu
 order: a credential older than some already indexed is inserted, and the newer ones are
 moved after it, in one transaction. Credentials usually arrive newest last, so that move
 is rare and short.
+
+A plain list does not scan: `CredentialOrder` mirrors that order in memory, updated
+after each write of this index (so: one index object per store), and a page is a slice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from wallet.credentials.models import (
     CredentialStatus,
     StoredCredential,
 )
+from wallet.credentials.order import CredentialOrder, read_order
 from wallet.credentials.search_tags import (
     index_tags,
     query_words,
@@ -63,6 +68,8 @@ class CredentialIndex:
         # matching row (tens of ms at 10,000), and a list asks for the same count per page.
         self._counts: dict[tuple[str, str], int] = {}
         self._writes = 0  # a count read across a write is not kept
+        self._order: CredentialOrder | None = None  # loaded on first use (or by `warm`)
+        self._order_loading = asyncio.Lock()
 
     async def put(self, credential: StoredCredential) -> None:
         """Add or update one credential, keeping the store in newest-first order."""
@@ -70,15 +77,22 @@ class CredentialIndex:
 
     async def put_many(self, credentials: Iterable[StoredCredential]) -> None:
         """Several in one transaction (one disk sync); oldest first moves nothing."""
+        summaries = [credential.summary() for credential in credentials]
         self._written()
         try:
             async with self._store.transaction() as txn:
                 newest = await _newest_sort_key(txn)
-                for credential in credentials:
-                    newest = await _put(txn, credential.summary(), newest)
+                for summary in summaries:
+                    newest = await _put(txn, summary, newest)
                 await txn.commit()
+        except BaseException:
+            self._order = None  # not sure what was written: read the order again
+            raise
         finally:
             self._written()
+        if self._order is not None:
+            for summary in summaries:
+                self._order.place(summary.id, summary.sort_key)
 
     async def get(self, credential_id: str) -> StoredCredential | None:
         async with self._store.session() as session:
@@ -93,8 +107,13 @@ class CredentialIndex:
                 await _remove(txn, WORDS_CATEGORY, credential_id)
                 await _remove(txn, IDS_CATEGORY, credential_id)
                 await txn.commit()
+        except BaseException:
+            self._order = None
+            raise
         finally:
             self._written()
+        if self._order is not None:
+            self._order.remove(credential_id)
         return found
 
     async def set_status(
@@ -115,6 +134,8 @@ class CredentialIndex:
         """One page of matches, newest first, with the count of all matches."""
         category = WORDS_CATEGORY if query_words(search.q) else INDEX_CATEGORY
         tag_filter = search_filter(search) or None
+        if category == INDEX_CATEGORY and tag_filter is None:
+            return await self._plain_page(search)
         total = await self._count(category, tag_filter)
         scan = self._store.scan(
             category,
@@ -131,6 +152,30 @@ class CredentialIndex:
             found = [await self.get(name) for name in names]
             items = [item for item in found if item is not None]
         return CredentialPage(items=items, total=total, limit=search.limit, offset=search.offset)
+
+    async def warm(self) -> None:
+        """Read the order now (at start-up) so the first list does not pay for it."""
+        await self._ordered()
+
+    async def _plain_page(self, search: CredentialSearch) -> CredentialPage:
+        """Every credential, newest first: a slice of the order, fetched by name."""
+        order = await self._ordered()
+        names = order.newest_first(search.offset, search.limit)
+        async with self._store.session() as session:
+            entries = [await session.fetch(INDEX_CATEGORY, name) for name in names]
+        items = [_summary_of(entry) for entry in entries if entry is not None]
+        total, offset = len(order), search.offset
+        return CredentialPage(items=items, total=total, limit=search.limit, offset=offset)
+
+    async def _ordered(self) -> CredentialOrder:
+        """The order in memory; read again if a write landed while it was being read."""
+        async with self._order_loading:
+            while self._order is None:
+                writes = self._writes
+                order = await read_order(self._store, INDEX_CATEGORY)
+                if writes == self._writes:
+                    self._order = order
+            return self._order
 
     async def find_by_revocation(
         self, rev_reg_id: str, cred_rev_id: str

@@ -82,6 +82,7 @@ async def credentials_flow(services: CredentialServices) -> None:
     credentials = stored_credentials(services)
     async with services.bus.subscribe() as queue:
         reconciled = await _reconcile(credentials)
+        await _warm(credentials)
         next_check = time.monotonic() + STATUS_CHECK_SECONDS
         while True:
             try:
@@ -142,6 +143,14 @@ async def _reconcile(credentials: StoredCredentials) -> bool:
         report.unchanged,
     )
     return True
+
+
+async def _warm(credentials: StoredCredentials) -> None:
+    """Load the list order now, so the learner's first page does not wait for it."""
+    try:
+        await credentials.index.warm()
+    except Exception as error:  # the first page loads it instead
+        LOGGER.warning("credential order not loaded at start: %s", type(error).__name__)
 
 
 async def _check_status_lists(credentials: StoredCredentials) -> None:
