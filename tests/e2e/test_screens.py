@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 from playwright.async_api import Page, expect
 
+from config.settings import load_settings
 from demo.peers import IssuerPeer, VerifierPeer, poll_until
 from tests.e2e.browser import axe_problems, chromium, horizontal_overflow, screenshot
 from tests.e2e.steps import COURSE, course_check, log_in, login_url
@@ -120,3 +121,70 @@ async def test_a_qr_code_picture_is_read_in_the_browser(learner: WalletCli, tmp_
         await expect(page.locator("#connect-form [data-form-status]")).to_contain_text(
             "Found an invitation"
         )
+
+
+# 200 % zoom of a 1280 px window: 640 CSS px wide, each CSS px drawn with 2 device pixels.
+ZOOMED = {"viewport": {"width": 640, "height": 800}, "device_scale_factor": 2}
+PRIMARY_CONTROLS = {
+    "/": [],
+    "/credentials": ["form[role=search] button[type=submit]", "#q"],
+    "/connections": ["#connect-form button[type=submit]", "#invitation"],
+    "/history": [],
+    "/settings": ["#settings-form button[type=submit]", "#language-form button[type=submit]"],
+}
+
+
+async def test_main_screens_fit_at_200_percent_zoom(learner: WalletCli, tmp_path: Path) -> None:
+    """No sideways scrolling at 200 % zoom; menu links and each screen's main controls show."""
+    base = learner.run_facts()["ui_url"].rstrip("/")
+    problems: list[str] = []
+    async with chromium(tmp_path / "profile", **ZOOMED) as context:
+        page = await context.new_page()
+        await log_in(page, learner)
+        assert await page.evaluate("window.devicePixelRatio") == 2
+        for path, controls in PRIMARY_CONTROLS.items():
+            await page.goto(base + path)
+            await expect(page.get_by_role("heading", level=1)).to_be_visible()
+            await screenshot(page, f"zoom200-{path.strip('/') or 'home'}")
+            overflow = await horizontal_overflow(page)
+            if overflow > 0:
+                problems.append(f"{path} overflows by {overflow} px at 200 % zoom")
+            links = page.get_by_role("navigation").get_by_role("link")
+            shown = [(f"menu link {i + 1}", links.nth(i)) for i in range(await links.count())]
+            shown += [(selector, page.locator(selector).first) for selector in controls]
+            for selector, control in shown:
+                await control.scroll_into_view_if_needed()
+                box = await control.bounding_box()
+                if box is None or not await control.is_visible():
+                    problems.append(f"{path}: {selector} is not visible at 200 % zoom")
+                elif box["x"] < 0 or box["x"] + box["width"] > 640 + 0.5:
+                    problems.append(f"{path}: {selector} is cut off at the side ({box})")
+    assert not problems, "\n".join(problems)
+
+
+async def test_settings_form_saves_config_for_the_next_start(
+    learner: WalletCli, tmp_path: Path
+) -> None:
+    """The form PUTs with the CSRF token; the file it writes loads; bad input is refused."""
+    config_file = learner.data_dir / "config.toml"
+    before = config_file.read_bytes() if config_file.exists() else None
+    async with chromium(tmp_path / "profile") as context:
+        page = await context.new_page()
+        await log_in(page, learner)
+        await page.goto(learner.run_facts()["ui_url"].rstrip("/") + "/settings")
+        form = page.locator("#settings-form")
+        await form.get_by_label("Waiting time for others (seconds)").fill("0")
+        await form.get_by_role("button", name="Save settings").click()
+        await expect(form.locator("[data-form-status]")).to_contain_text("exchange_timeout")
+        assert (config_file.read_bytes() if config_file.exists() else None) == before
+        await form.get_by_label("Your name for others").fill("Ada at 200 %")
+        await form.get_by_label("Waiting time for others (seconds)").fill("75")
+        await form.get_by_label("Log detail").select_option("debug")
+        await form.get_by_role("button", name="Save settings").click()
+        await expect(page.locator("#settings-saved")).to_contain_text(
+            "Saved; restart the wallet to apply."
+        )
+    assert config_file.read_bytes() != before
+    saved = load_settings(config_file)
+    assert (saved.label, saved.exchange_timeout, saved.log_level) == ("Ada at 200 %", 75.0, "debug")
+    assert oct(config_file.stat().st_mode & 0o777) == "0o600"

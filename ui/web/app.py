@@ -14,6 +14,7 @@ from ui.web import (
     offers_api,
     pages,
     requests_api,
+    settings_api,
     status_api,
 )
 from ui.web.errors import ApiError, json_errors
@@ -30,6 +31,7 @@ from ui.web.services import SERVICES_KEY, WalletServices
 API_MODULES = [dids_api, offers_api, status_api, credentials_api]
 API_MODULES += [requests_api, history_api, events_api]
 API_MODULES += [connections_api]
+API_MODULES += [settings_api]
 
 UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
 

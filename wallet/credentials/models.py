@@ -55,6 +55,8 @@ class StoredCredential(BaseModel):
     cred_def_id: str | None = None
     rev_reg_id: str | None = None
     cred_rev_id: str | None = None
+    # A badge picture: a `data:image/...` URI (shown) or an http(s) URL (never fetched).
+    image: str | None = None
     raw: dict[str, Any] | None = None
 
     @property

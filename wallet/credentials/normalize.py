@@ -19,6 +19,9 @@ GENERIC_TYPES = {"VerifiableCredential", "VerifiableAchievementCredential"}
 # Values that are data rather than text (embedded images, long encodings) are not shown.
 MAX_ATTRIBUTE_CHARS = 2000
 MAX_ATTRIBUTES = 200
+# The index keeps summaries, image included: a bigger embedded picture is dropped.
+MAX_IMAGE_DATA_CHARS = 256 * 1024
+MAX_IMAGE_URL_CHARS = 2000
 
 
 def from_anoncreds(
@@ -81,6 +84,7 @@ def from_w3c(
         status=status,
         attributes=flatten(document.get("credentialSubject")),
         connection_id=connection_id,
+        image=badge_image(document),
         raw=document,
     )
 
@@ -101,6 +105,36 @@ def w3c_title(document: dict[str, Any], types: list[Any]) -> str:
     if specific:
         return _words_of_type(specific[-1])
     return "Verifiable credential"
+
+
+def badge_image(document: dict[str, Any]) -> str | None:
+    """The Open Badges 3.0 achievement's image, else the subject's, else the credential's.
+
+    Either may be a URI string or an Image object `{"id": ...}`. Embedded `data:image/`
+    pictures are kept up to MAX_IMAGE_DATA_CHARS (the index must stay small); http(s)
+    URLs are kept only so the screen can say a picture exists: it never loads them.
+    """
+    candidates: list[Any] = []
+    for subject in _as_list(document.get("credentialSubject")):
+        if isinstance(subject, dict):
+            achievement = subject.get("achievement")
+            if isinstance(achievement, dict):
+                candidates.append(achievement.get("image"))
+            candidates.append(subject.get("image"))  # AchievementSubject's own picture
+    candidates.append(document.get("image"))
+    for candidate in candidates:
+        uri = candidate.get("id") if isinstance(candidate, dict) else candidate
+        if isinstance(uri, str) and (image := _usable_image(uri.strip())):
+            return image
+    return None
+
+
+def _usable_image(uri: str) -> str | None:
+    if uri[:11].lower() == "data:image/":
+        return uri if len(uri) <= MAX_IMAGE_DATA_CHARS else None
+    if uri[:8].lower() == "https://" or uri[:7].lower() == "http://":
+        return uri if len(uri) <= MAX_IMAGE_URL_CHARS else None
+    return None
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:

@@ -63,30 +63,8 @@ async def credential(request: web.Request) -> web.Response:
         answer=answer,
         card=body,
         raw=raw,
-        image=badge_image(document),
         issuer_trust=trust_of(request, body.get("issuer_did")),
     )
-
-
-def badge_image(document: object) -> str | None:
-    """An Open Badges image carried in the credential itself as a data: URI, if any.
-
-    Only data: images are shown: a remote URL would make the browser call the issuer's
-    server (and the CSP blocks it anyway).
-    """
-    if not isinstance(document, dict):
-        return None
-    subject = document.get("credentialSubject")
-    subject = subject[0] if isinstance(subject, list) and subject else subject
-    if not isinstance(subject, dict):
-        return None
-    achievement = subject.get("achievement")
-    for holder in (achievement, subject, document):
-        image = holder.get("image") if isinstance(holder, dict) else None
-        image = image.get("id") if isinstance(image, dict) else image
-        if isinstance(image, str) and image.startswith("data:image/") and len(image) < 2**20:
-            return image
-    return None
 
 
 async def connections(request: web.Request) -> web.Response:

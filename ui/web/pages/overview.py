@@ -52,15 +52,19 @@ async def history(request: web.Request) -> web.Response:
 
 
 async def settings(request: web.Request) -> web.Response:
-    """Shown, not edited: settings are read at start, so changes need a restart."""
+    """What runs now, and a form for the file: settings are read at start (restart to apply)."""
     services = services_of(request)
-    status = await local_api(request).get("/api/status")
+    api = local_api(request)
+    status, saved = await asyncio.gather(api.get("/api/status"), api.get("/api/settings"))
     return render(
         request,
         "settings.html",
         settings=services.settings,
         data_dir=str(services.data_dir.root),
         agent_status=status,
+        saved=saved,
+        form=saved.body.get("saved", {}) if saved.ok and isinstance(saved.body, dict) else {},
+        log_levels=("debug", "info", "warning", "error"),
     )
 
 

@@ -145,10 +145,49 @@
     });
   }
 
+  /* Settings go to config.toml; they apply after a restart, so the page stays and says so. */
+  function settingsBody(form) {
+    var value = function (name) { return form.elements[name].value.trim(); };
+    var timeout = value("exchange_timeout");
+    return {
+      label: value("label"),
+      mediator_invitation: value("mediator_invitation") || null,
+      auto_accept_issuers: value("auto_accept_issuers").split(/\s+/).filter(Boolean),
+      trust_list: value("trust_list") || null,
+      exchange_timeout: timeout !== "" && isFinite(Number(timeout)) ? Number(timeout) : timeout,
+      log_level: value("log_level")
+    };
+  }
+  function wireSettings() {
+    var form = document.getElementById("settings-form");
+    if (!form) return;
+    var notice = document.getElementById("settings-saved");
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button[type=submit]");
+      button.disabled = true;
+      notice.hidden = true;
+      notice.textContent = "";
+      say(form, words().working);
+      try {
+        var answer = await send("PUT", form.dataset.apiUrl, settingsBody(form));
+        say(form, "");
+        notice.hidden = false;
+        notice.textContent = form.dataset.saved +
+          (answer && answer.restart_needed && answer.restart_needed.length
+            ? " (" + answer.restart_needed.join(", ") + ")" : "");
+      } catch (error) {
+        say(form, words().failed + " " + error.message, true);
+      }
+      button.disabled = false;
+    });
+  }
+
   window.LearnerWallet = { send: send, act: act, say: say, words: words, fill: fill };
   document.addEventListener("DOMContentLoaded", function () {
     wireButtons();
     wireConnect();
     wireLanguage();
+    wireSettings();
   });
 })();

@@ -1,0 +1,142 @@
+"""PUT /api/settings over the real app and a real data dir: the file it writes loads again."""
+
+from __future__ import annotations
+
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from config.settings import load_settings
+from config.settings_file import toml_text
+from tests.unit.fake_admin import FakeAdminApi
+from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def site(tmp_path: Path):
+    admin_api = FakeAdminApi()
+    await admin_api.start()
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('ui_port = 8123\nlabel = "Ada"\n')
+    services = await make_services(admin_api.url, tmp_path, with_store=False, label="Ada")
+    async with serving(services) as (server, ui):
+        yield f"http://127.0.0.1:{server.port}", ui, config_file
+    await close_services(services)
+    await admin_api.close()
+
+
+async def _call(base: str, method: str, body: Any, status: int) -> Any:
+    async with aiohttp.ClientSession(headers=AUTH) as session:
+        async with session.request(method, f"{base}/api/settings", json=body) as response:
+            assert response.status == status, await response.text()
+            return await response.json()
+
+
+async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) -> None:
+    base, _, config_file = site
+    for name in ("LABEL", "LOG_LEVEL", "EXCHANGE_TIMEOUT", "TRUST_LIST"):
+        monkeypatch.delenv(f"LEARNER_WALLET_{name}", raising=False)
+    change = {
+        "label": 'Ada "the learner" Lovelace',
+        "mediator_invitation": "http://127.0.0.1:9/?oob=abc",
+        "auto_accept_issuers": ["did:key:z6MkA", "did:web:school.example"],
+        "trust_list": str(config_file.parent / "trust.json"),
+        "exchange_timeout": 90.5,
+        "log_level": "debug",
+    }
+    answer = await _call(base, "PUT", change, 200)
+    assert answer["saved"] is True and answer["message"] == "saved; restart the wallet to apply"
+    assert answer["restart_needed"] == list(change)  # every one differs from what runs
+    assert stat.S_IMODE(config_file.stat().st_mode) == 0o600
+    assert not [p for p in config_file.parent.iterdir() if p.name.endswith(".tmp")]
+    loaded = load_settings(config_file)
+    assert loaded.model_dump(mode="json", include=set(change)) == change
+    assert loaded.ui_port == 8123  # settings the form does not edit are kept
+    shown = await _call(base, "GET", None, 200)
+    assert shown["saved"] == change and shown["running"]["label"] == "Ada"
+
+    cleared = await _call(base, "PUT", {"mediator_invitation": None, "trust_list": None}, 200)
+    assert cleared["settings"]["mediator_invitation"] is None
+    loaded = load_settings(config_file)
+    assert loaded.mediator_invitation is None and loaded.trust_list is None
+    assert (
+        loaded.label == change["label"]
+        and loaded.auto_accept_issuers == change["auto_accept_issuers"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"exchange_timeout": 0}, "exchange_timeout: Input should be greater than 0"),
+        ({"exchange_timeout": "soon"}, "exchange_timeout"),
+        ({"log_level": "loud"}, "log_level: Input should be 'debug', 'info', 'warning'"),
+        ({"label": ""}, "label: String should have at least 1 character"),
+        ({"label": "x" * 101}, "label"),
+        ({"auto_accept_issuers": "did:key:z6MkA"}, "auto_accept_issuers"),
+        ({"ui_port": 8080}, "ui_port: cannot be changed here"),
+        ({"label": "ok", "endpoint": "http://x"}, "endpoint: cannot be changed here"),
+        ({"label": "bad\ud800"}, "label: Input should be a valid string"),
+    ],
+)
+async def test_invalid_values_are_refused_and_the_file_is_untouched(
+    site, change: dict[str, Any], named: str
+) -> None:
+    base, _, config_file = site
+    before = (config_file.read_bytes(), config_file.stat().st_mtime_ns)
+    error = (await _call(base, "PUT", change, 422))["error"]
+    assert error["code"] == "invalid_settings"
+    assert named in error["message"] and "nothing was saved" in error["hint"]
+    assert (config_file.read_bytes(), config_file.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("body", ["not json", [], {}])
+async def test_a_body_that_is_no_settings_object_is_a_400(site, body: Any) -> None:
+    base, _, config_file = site
+    before = config_file.read_bytes()
+    async with aiohttp.ClientSession(headers=AUTH) as session:
+        data = body if isinstance(body, str) else None
+        kwargs: dict[str, Any] = {"data": data} if data else {"json": body}
+        async with session.put(f"{base}/api/settings", **kwargs) as response:
+            assert response.status == 400
+            assert (await response.json())["error"]["code"] == "bad_json"
+    assert config_file.read_bytes() == before
+
+
+async def test_a_broken_config_file_is_a_409_and_stays_as_it_was(site) -> None:
+    base, _, config_file = site
+    config_file.write_text("label = \n")
+    error = (await _call(base, "PUT", {"label": "Bea"}, 409))["error"]
+    assert error["code"] == "config_unreadable" and error["hint"]
+    assert config_file.read_text() == "label = \n"
+
+
+async def test_the_settings_page_has_the_form_filled_from_the_file(site) -> None:
+    base, ui, _ = site
+    await _call(base, "PUT", {"label": "Grace", "log_level": "warning"}, 200)
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(f"{base}/login?code={ui.login_code}") as login:
+            assert login.status == 200
+        async with session.get(f"{base}/settings") as response:
+            page = await response.text()
+    assert 'id="settings-form" data-api-url="/api/settings"' in page
+    assert 'name="label" type="text" maxlength="100" required value="Grace"' in page
+    assert '<option value="warning" selected>' in page
+    assert 'role="status" aria-live="polite"' in page
+    assert "Saved; restart the wallet to apply." in page
+
+
+def test_toml_text_escapes_strings_and_refuses_what_toml_cannot_hold() -> None:
+    values = {"label": 'a"b\\c\nd\x7fé', "auto_accept_issuers": ["x"], "exchange_timeout": 2.5}
+    assert tomllib.loads(toml_text(values)) == values
+    with pytest.raises(ValueError, match="broken character"):
+        toml_text({"label": "bad\ud800"})
+    with pytest.raises(ValueError, match="finite"):
+        toml_text({"exchange_timeout": float("inf")})
