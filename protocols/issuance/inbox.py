@@ -218,7 +218,7 @@ class OfferInbox:
             first = offer.id not in self._announced and offer.state == "pending"
             self._announced[offer.id] = offer.state
             topic = "offer_received" if first else "offer_updated"
-            payload = offer.model_dump(mode="json")
+            payload = offer.model_dump(mode="json") | {"offer_id": offer.id}
             self._bus.publish(AgentEvent(topic=topic, payload=payload, source="wallet"))
         return offer
 

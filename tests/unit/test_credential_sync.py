@@ -205,9 +205,16 @@ async def test_issuance_event_indexes_the_stored_credential(world: World) -> Non
     world.holder.add_w3c("w9", "Marine Biology", "2025-01-01T00:00:00Z")
     world.holder.add_exchange("x9", "ld_proof", "w9", "t9")
     event = AgentEvent(topic="issue_credential_v2_0", payload={"cred_ex_id": "x9", "state": "done"})
-    await handle_event(world.credentials, world.client, event)
+    async with world.bus.subscribe() as queue:
+        await handle_event(world.credentials, world.client, event)
+        told = queue.get_nowait()
     stored = await world.credentials.index.get("w3c:w9")
     assert stored is not None and stored.issuer_label == "OLI" and stored.title == "Marine Biology"
+    # The UI refreshes its cards on this event, sent once the credential is indexed.
+    assert (told.topic, told.payload) == (
+        "credential_stored",
+        {"credential_id": "w3c:w9", "cred_ex_id": "x9"},
+    )
 
 
 @pytest.mark.parametrize(

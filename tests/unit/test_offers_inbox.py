@@ -166,6 +166,7 @@ async def test_a_new_offer_is_announced_once_on_the_bus(harness: Harness) -> Non
         event: AgentEvent = queue.get_nowait()
         assert queue.empty()
     assert (event.topic, event.source, event.payload["id"]) == ("offer_received", "wallet", "l1")
+    assert event.payload["offer_id"] == "l1"  # passes the SSE allow-list, so the notice links
     assert event.payload["issuer_did"] == ED25519_ISSUER
     assert harness.admin.requests == []
 

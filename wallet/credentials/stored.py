@@ -32,6 +32,7 @@ from wallet.credentials.source import (
 )
 
 LOGGER = logging.getLogger(__name__)
+STORED_TOPIC = "credential_stored"
 REVOKED_TOPIC = "credential_revoked"
 RevocationSource = Literal["notification", "status-list"]
 RECONCILE_BATCH = 200  # credentials indexed per transaction when many arrive at once
@@ -112,6 +113,9 @@ class StoredCredentials:
         credential = await self.source.normalize(record, origin)
         async with self._lock:
             await self.index.put(credential)
+        # Lets the UI show the new card once it is indexed, not when the webhook arrives.
+        stored = {"credential_id": str(credential.id), "cred_ex_id": cred_ex_id}
+        self._bus.publish(AgentEvent(topic=STORED_TOPIC, payload=stored, source="wallet"))
         return credential
 
     async def mark_revoked(

@@ -3,7 +3,12 @@
 "use strict";
 (function () {
   var ANNOUNCED = {
-    offer_received: { word: "newOffer", link: function () { return "/"; } },
+    offer_received: {
+      word: "newOffer",
+      link: function (data) {
+        return data.offer_id ? "/offers/" + encodeURIComponent(data.offer_id) : "/";
+      },
+    },
     request_received: {
       word: "newRequest",
       link: function (data) {
