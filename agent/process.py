@@ -49,7 +49,7 @@ class AcaPySecrets:
     webhook_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Runs in the child before exec: Linux sends it SIGTERM if the controller dies."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
@@ -142,7 +142,7 @@ class AcaPyProcess:
                 stderr=asyncio.subprocess.STDOUT,
                 env=self._environment(),
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         LOGGER.info("started ACA-Py %r (pid %d)", self.launch.label, self._process.pid)
 

@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.process import die_with_parent
+
 REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 30.0
 
@@ -44,6 +46,7 @@ class DidWebHostProcess:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
             cwd=REPO,
+            preexec_fn=die_with_parent,  # like the agents: no orphan if the test run is killed
         )  # fmt: skip
         assert process.stdout is not None
         try:
