@@ -90,6 +90,9 @@
     });
     source.addEventListener("open", function () {
       document.body.setAttribute("data-live-connected", "yes");
+      // What arrived between this page's render and the stream's start is in no event:
+      // refresh once now (the server subscribes before it answers, so nothing is lost after).
+      scheduleRefresh();
     });
   }
 
