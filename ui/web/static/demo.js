@@ -9,26 +9,8 @@
   var words = panel.dataset;
   var POLL_MS = 2000;
 
-  function csrf() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
-
-  async function send(method, url, body) {
-    var init = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } };
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    var response = await fetch(url, init);
-    var data = null;
-    try { data = await response.json(); } catch (ignored) { data = null; }
-    if (!response.ok) {
-      var error = data && data.error ? data.error : { message: response.statusText };
-      throw new Error(error.message + (error.hint ? " (" + error.hint + ")" : ""));
-    }
-    return data;
-  }
+  // The same JSON sender as every other page (app.js, loaded first): CSRF token, errors.
+  var send = window.LearnerWallet.send;
 
   function stepItem(step) { return panel.querySelector('[data-demo-step="' + step + '"]'); }
 
