@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote
-
 from aiohttp import web
 
 from ui.web.pages.local_api import local_api
@@ -14,12 +11,12 @@ from ui.web.pages.trust import trust_of
 
 async def offer(request: web.Request) -> web.Response:
     offer_id = request.match_info["offer_id"]
-    answer = await local_api(request).get(f"/api/offers/{quote(offer_id, safe='')}")
-    body: dict[str, Any] = answer.body if isinstance(answer.body, dict) else {}
+    answer = await local_api(request).get_one("offers", offer_id)
+    body = answer.record
     return render(
         request,
         "offer.html",
-        status=200 if answer.ok else answer.problem.status,  # type: ignore[union-attr]
+        status=answer.status,
         answer=answer,
         offer=body,
         offer_id=offer_id,
@@ -29,12 +26,12 @@ async def offer(request: web.Request) -> web.Response:
 
 async def consent(request: web.Request) -> web.Response:
     request_id = request.match_info["request_id"]
-    answer = await local_api(request).get(f"/api/requests/{quote(request_id, safe='')}")
-    body: dict[str, Any] = answer.body if isinstance(answer.body, dict) else {}
+    answer = await local_api(request).get_one("requests", request_id)
+    body = answer.record
     return render(
         request,
         "consent.html",
-        status=200 if answer.ok else answer.problem.status,  # type: ignore[union-attr]
+        status=answer.status,
         answer=answer,
         record=body,
         prompt=body.get("prompt"),

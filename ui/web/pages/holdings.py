@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
-from urllib.parse import quote
 
 from aiohttp import web
 
@@ -35,7 +33,7 @@ async def credentials(request: web.Request) -> web.Response:
         offset=(page - 1) * PAGE_SIZE,
     )
     cards = listed(answer.body, "items")
-    total = answer.body.get("total", len(cards)) if isinstance(answer.body, dict) else len(cards)
+    total = answer.record.get("total", len(cards))
     return render(
         request,
         "credentials.html",
@@ -52,14 +50,14 @@ async def credentials(request: web.Request) -> web.Response:
 
 async def credential(request: web.Request) -> web.Response:
     credential_id = request.match_info["credential_id"]
-    answer = await local_api(request).get(f"/api/credentials/{quote(credential_id, safe='')}")
-    body: dict[str, Any] = answer.body if isinstance(answer.body, dict) else {}
+    answer = await local_api(request).get_one("credentials", credential_id)
+    body = answer.record
     document = body.get("raw")
     raw = json.dumps(document if document is not None else body, indent=2, ensure_ascii=False)
     return render(
         request,
         "credential.html",
-        status=200 if answer.ok else answer.problem.status,  # type: ignore[union-attr]
+        status=answer.status,
         answer=answer,
         card=body,
         raw=raw,

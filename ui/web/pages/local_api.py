@@ -7,6 +7,7 @@ page handlers only choose which API calls to make and which template to fill.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -33,6 +34,16 @@ class ApiAnswer(BaseModel):
     @property
     def ok(self) -> bool:
         return self.problem is None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status a page showing this answer should have."""
+        return 200 if self.problem is None else self.problem.status
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The body as one record, or empty when the API answered with a problem."""
+        return self.body if isinstance(self.body, dict) else {}
 
 
 class LocalApi:
@@ -64,6 +75,10 @@ class LocalApi:
                     hint=error.get("hint"),
                 )
             )
+
+    async def get_one(self, collection: str, item_id: str) -> ApiAnswer:
+        """GET /api/<collection>/<id>, the id quoted as one path segment."""
+        return await self.get(f"/api/{collection}/{quote(item_id, safe='')}")
 
     async def close(self) -> None:
         if self._session is not None:
