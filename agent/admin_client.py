@@ -195,6 +195,11 @@ class AdminClient:
         """The resolved schema (`{"schema": {"name", "version", "attrNames", "issuerId"}}`)."""
         return await self.request("GET", f"/anoncreds/schema/{quote(schema_id, safe='')}")
 
+    async def jsonld_context_urls(self) -> frozenset[str]:
+        """Context URLs our agent loads offline (route of `agent.plugins.jsonld_contexts`)."""
+        body = await self.request("GET", "/learner-wallet/jsonld-contexts")
+        return frozenset(str(url) for url in body.get("urls", []))
+
     async def list_w3c_credentials(self, query: W3CCredentialQuery) -> list[W3CCredentialRecord]:
         body = await self.request(
             "POST", "/credentials/w3c", json=query.model_dump(exclude_none=True)

@@ -37,13 +37,17 @@ class IssuerPeer(PeerAgent):
 
     async def prepare(self, host: DidWebHostProcess, slug: str) -> None:
         """Make both did:keys, publish the did:web identity, register schema and cred def."""
-        self.ed25519_did = await self._did_key("ed25519")
-        self.bbs_did = await self._did_key("bls12381g2")
+        await self.make_did_keys()
         port = int(host.origin.rsplit(":", 1)[1])
         self.didweb_did = did_web_for("127.0.0.1", port, "issuers", slug)
         write_did_document(host.root, self.didweb_did, f"{host.origin}/issuers/{slug}/anoncreds")
         self.schema_id = await self._register_schema()
         self.cred_def_id = await self._register_cred_def(self.schema_id)
+
+    async def make_did_keys(self) -> None:
+        """The Ed25519 and BBS did:keys W3C credentials are signed with (all a W3C issuer needs)."""
+        self.ed25519_did = await self._did_key("ed25519")
+        self.bbs_did = await self._did_key("bls12381g2")
 
     async def _did_key(self, key_type: str) -> str:
         body = {"method": "key", "options": {"key_type": key_type}}

@@ -1,8 +1,9 @@
 """Out-of-band invitations (RFC 0434) as learners paste them: URL, JSON, or a short link.
 
 Pure parsing, no I/O: `parse_invitation` returns an `Invitation`, or a `ShortLink` the
-caller must fetch (see `short_link.py`). Legacy `?c_i=` invitations (RFC 0160) are read so
-the learner hears exactly why they cannot be used: ACA-Py 1.7 no longer speaks RFC 0160.
+caller must fetch (see `short_link.py`). A `?c_i=` link may carry either an out-of-band
+invitation or a legacy RFC 0160 one; the legacy kind becomes the out-of-band invitation it
+implies (see `legacy_invitation.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from protocols.connections.errors import InvitationError
+from protocols.connections.legacy_invitation import LEGACY_TYPE_SUFFIX, out_of_band_from_legacy
 
 MAX_INVITATION_BYTES = 64 * 1024
 OOB_TYPE_SUFFIXES = ("out-of-band/1.1/invitation", "out-of-band/1.0/invitation")
@@ -102,16 +104,16 @@ def check_size(data: bytes) -> None:
 def _from_url(text: str) -> Invitation | ShortLink:
     parts = urlsplit(text)
     query = parse_qs(parts.query)
-    if "oob" in query:
-        return invitation_from_json(_json(_base64(query["oob"][0]), "the ?oob= invitation"))
-    if "c_i" in query:
-        legacy = _json(_base64(query["c_i"][0]), "the ?c_i= invitation")
-        raise _legacy_invitation_error(legacy)
+    for parameter in ("oob", "c_i"):
+        if parameter in query:
+            encoded = query[parameter][0]
+            return invitation_from_json(_json(_base64(encoded), f"the ?{parameter}= invitation"))
     if parts.scheme in ("http", "https") and parts.netloc:
         return ShortLink(text)
     raise InvitationError(
         "malformed_invitation",
-        "this is neither an invitation link (with ?oob=), a short link, nor invitation JSON",
+        "this is neither an invitation link (with ?oob= or ?c_i=), a short link, "
+        "nor invitation JSON",
         ASK_FOR_NEW,
     )
 
@@ -139,9 +141,8 @@ def _json(data: str | bytes, what: str) -> dict[str, Any]:
 
 def invitation_from_json(value: dict[str, Any]) -> Invitation:
     """Validate an invitation object and check that we can answer it."""
-    message_type = str(value.get("@type", ""))
-    if unqualified(message_type).startswith("connections/1.0/invitation"):
-        raise _legacy_invitation_error(value)
+    if unqualified(str(value.get("@type", ""))) == LEGACY_TYPE_SUFFIX:
+        value = out_of_band_from_legacy(value)
     try:
         invitation = Invitation.model_validate(value)
     except ValidationError as error:
@@ -165,15 +166,4 @@ def _check_handshakes(invitation: Invitation) -> None:
         f"the invitation offers no connection protocol this wallet speaks: {offered}",
         "the wallet connects with DID Exchange 1.0 or 1.1 (RFC 0023); ask the inviter for "
         "an out-of-band invitation that offers it",
-    )
-
-
-def _legacy_invitation_error(value: dict[str, Any]) -> InvitationError:
-    label = value.get("label")
-    who = f" from {label!r}" if isinstance(label, str) and label else ""
-    return InvitationError(
-        "unsupported_protocol",
-        f"this is a legacy RFC 0160 connection invitation{who} (connections/1.0), "
-        "which the wallet's agent (ACA-Py 1.7) no longer speaks",
-        "ask the inviter for an out-of-band invitation (a link with ?oob=) offering DID Exchange",
     )

@@ -14,6 +14,9 @@ from protocols.issuance.offer_view import parse_time
 
 # Holder states in which the wallet waits for the issuer (or for its own store to finish).
 WAITING_STATES = ("request-sent", "credential-received")
+# Storing is the agent's own local work (verify, write): it never needs the issuer's
+# patience, so a credential stuck at `credential-received` fails sooner.
+STORE_TIMEOUT = 15.0
 
 
 def waiting_since(record: CredentialExchangeRecord, note: OfferNote | None) -> datetime | None:
@@ -32,6 +35,8 @@ def overdue_reason(
     """Why the exchange counts as failed now, or None while it may still finish."""
     if record.state not in WAITING_STATES or (note is not None and note.failure):
         return None
+    if record.state == "credential-received":
+        timeout = min(timeout, STORE_TIMEOUT)
     since = waiting_since(record, note)
     if since is None or now - since < timedelta(seconds=timeout):
         return None

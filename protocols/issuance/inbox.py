@@ -29,6 +29,7 @@ from protocols.issuance.holder_did import HolderDidError, choose_holder_did, key
 from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
 from protocols.issuance.notes import OfferNotes
 from protocols.issuance.offer_view import offer_body, offer_view
+from protocols.issuance.unstorable import why_unstorable
 from wallet.wallet_key import WalletRecord
 
 LOGGER = logging.getLogger(__name__)
@@ -174,6 +175,8 @@ class OfferInbox:
                 reason = overdue_reason(record, note, now, timeout)
                 if reason is None:
                     continue
+                if record.state == "credential-received" and not record.error_msg:
+                    reason = await why_unstorable(self._client, record) or reason
                 await self._notes.update(record.cred_ex_id, _failed(reason, now))
                 LOGGER.info("offer %s failed: no answer in time", record.cred_ex_id)
                 failed.append(await self._announce(await self.get(record.cred_ex_id)))

@@ -7,9 +7,11 @@ Calls to the learner's API run in a thread so the test's event loop stays free.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 from typing import Any
 
+import base58
 import pytest
 
 from agent.ports import free_port
@@ -54,6 +56,43 @@ async def test_accepting_an_invitation_url_connects_both_sides(
     code, listed = await call(learner, "GET", "/api/connections")
     assert code == 200
     assert [c["id"] for c in listed["connections"] if c["label"] == issuer.label] == [connection_id]
+
+
+def as_legacy_invitation(url: str) -> dict[str, Any]:
+    """The inviter's out-of-band invitation in RFC 0160's shape: raw base58 keys, one endpoint.
+
+    This is what an older agent hands out as a `?c_i=` link; the keys and endpoint are the
+    real ACA-Py issuer's, so the issuer answers the learner's DID Exchange.
+    """
+    invitation = decode_invitation(url)
+    service = invitation["services"][0]
+    raw_keys = [
+        base58.b58encode(base58.b58decode(key.split("#")[0][len("did:key:z") :])[2:]).decode()
+        for key in service["recipientKeys"]
+    ]
+    return {
+        "@type": "https://didcomm.org/connections/1.0/invitation",
+        "@id": invitation["@id"],
+        "label": invitation["label"],
+        "recipientKeys": raw_keys,
+        "serviceEndpoint": service["serviceEndpoint"],
+    }
+
+
+async def test_a_legacy_c_i_invitation_connects_through_did_exchange(
+    learner: WalletCli, issuer: IssuerPeer
+) -> None:
+    url = await issuer.create_invitation()
+    legacy = as_legacy_invitation(url)
+    encoded = base64.urlsafe_b64encode(json.dumps(legacy).encode()).decode()
+    link = f"{issuer.endpoint}?c_i={encoded}"
+    code, body = await call(learner, "POST", "/api/connections", {"invitation": link})
+    assert code == 201, body
+    assert body["invitation_id"] == legacy["@id"]
+    shown = await learner_connection_active(learner, body["connection"]["id"])
+    theirs = await issuer.wait_connection_active(legacy["@id"])
+    assert (shown["label"], shown["their_did"]) == (issuer.label, theirs["my_did"])
+    assert theirs["connection_protocol"].startswith("didexchange/")
 
 
 async def test_json_invitation_and_second_invitation_reuse_the_connection(

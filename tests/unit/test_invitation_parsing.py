@@ -14,6 +14,7 @@ from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import (
     MAX_INVITATION_BYTES,
     Invitation,
+    InvitationService,
     ShortLink,
     parse_invitation,
 )
@@ -164,17 +165,78 @@ def test_unsupported_handshake_protocol() -> None:
     )
 
 
-def test_legacy_connection_invitation_says_why_it_cannot_be_used() -> None:
-    legacy = {
+LEGACY_KEY = "8HH5gYEeNc3z7PYXmd54d4x6qAfCNrqQqEB3nS7Zfu7K"
+LEGACY_KEY_AS_DID = (
+    "did:key:z6MkmjY8GnV5i9YTDtPETC2uUAW6ejw3nk5mXF5yci5ab7th"
+    "#z6MkmjY8GnV5i9YTDtPETC2uUAW6ejw3nk5mXF5yci5ab7th"
+)
+
+
+def legacy_invitation(**changes: Any) -> dict[str, Any]:
+    invitation: dict[str, Any] = {
         "@type": "https://didcomm.org/connections/1.0/invitation",
         "@id": "c3f9a3c1",
         "label": "Old Agent",
-        "recipientKeys": ["8HH5gYEeNc3z7PYXmd54d4x6qAfCNrqQqEB3nS7Zfu7K"],
+        "recipientKeys": [LEGACY_KEY],
         "serviceEndpoint": "http://127.0.0.1:8020",
     }
-    error = expect_error(f"http://127.0.0.1:8020?c_i={b64url(legacy)}", "unsupported_protocol")
-    assert "RFC 0160" in error.message and "'Old Agent'" in error.message
-    expect_error(json.dumps(legacy), "unsupported_protocol")
+    invitation.update(changes)
+    return {k: v for k, v in invitation.items() if v is not None}
+
+
+def test_legacy_c_i_invitation_becomes_an_out_of_band_invitation_offering_did_exchange() -> None:
+    legacy = legacy_invitation(routingKeys=[LEGACY_KEY], imageUrl="https://old.example/logo.png")
+    parsed = parse_invitation(f"http://127.0.0.1:8020?c_i={b64url(legacy)}")
+    assert isinstance(parsed, Invitation)
+    assert (parsed.id, parsed.label) == ("c3f9a3c1", "Old Agent")
+    assert parsed.supported_handshakes() == parsed.handshake_protocols
+    service = parsed.services[0]
+    assert isinstance(service, InvitationService)
+    assert service.recipient_keys == [LEGACY_KEY_AS_DID]
+    assert service.routing_keys == [LEGACY_KEY_AS_DID]
+    assert service.service_endpoint == "http://127.0.0.1:8020"
+    assert parsed.as_message()["imageUrl"] == "https://old.example/logo.png"
+    # The same invitation as JSON, and in the did:sov message-type spelling.
+    as_json = legacy_invitation(
+        routingKeys=[LEGACY_KEY],
+        **{"@type": "did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/connections/1.0/invitation"},
+    )
+    from_json = parse_invitation(json.dumps(as_json))
+    assert isinstance(from_json, Invitation) and from_json.services == parsed.services
+
+
+def test_legacy_invitation_with_a_public_did_names_that_did() -> None:
+    legacy = {
+        "@type": "https://didcomm.org/connections/1.0/invitation",
+        "@id": "p1",
+        "did": "V4SGRU86Z58d6TV7PBUe6f",
+    }
+    parsed = parse_invitation(f"https://old.example/?c_i={b64url(legacy)}")
+    assert isinstance(parsed, Invitation)
+    assert parsed.services == ["did:sov:V4SGRU86Z58d6TV7PBUe6f"]
+
+
+def test_c_i_parameter_may_carry_an_out_of_band_invitation() -> None:
+    parsed = parse_invitation(f"https://issuer.example/?c_i={b64url(oob())}")
+    assert isinstance(parsed, Invitation) and parsed.id == oob()["@id"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "why"),
+    [
+        ({"recipientKeys": ["not base58 0OIl"]}, "not base58"),
+        ({"recipientKeys": ["3mJr7AoUXx2Wqd"]}, "not a 32-byte Ed25519 key"),
+        ({"recipientKeys": []}, "no recipientKeys"),
+        ({"serviceEndpoint": None}, "neither a public DID nor a serviceEndpoint"),
+        ({"@id": None}, "no @id"),
+        ({"routingKeys": "k"}, "routingKeys is not a list"),
+    ],
+)
+def test_unusable_legacy_invitations_say_what_is_missing(changes: dict[str, Any], why: str) -> None:
+    error = expect_error(
+        f"http://127.0.0.1:8020?c_i={b64url(legacy_invitation(**changes))}", "malformed_invitation"
+    )
+    assert "RFC 0160" in error.message and why in error.message
     expect_error("http://127.0.0.1:8020?c_i=@@@", "malformed_invitation")
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from agent.admin_models import CredentialExchangeRecord
-from protocols.issuance.deadline import next_check_in, overdue_reason, waiting_since
+from protocols.issuance.deadline import (
+    STORE_TIMEOUT,
+    next_check_in,
+    overdue_reason,
+    waiting_since,
+)
 from protocols.issuance.models import OfferNote
 
 UPDATED = datetime(2026, 11, 22, 7, 0, 0, tzinfo=UTC)
@@ -61,3 +66,10 @@ def test_check_interval_suits_short_and_long_timeouts() -> None:
     assert next_check_in(3) == 0.6
     assert next_check_in(0.5) == 0.25
     assert next_check_in(600) == 5.0
+
+
+def test_storing_gets_at_most_the_store_timeout_while_the_issuer_gets_the_full_timeout() -> None:
+    after_store_timeout = UPDATED + timedelta(seconds=STORE_TIMEOUT)
+    stuck = overdue_reason(record("credential-received"), None, after_store_timeout, 60)
+    assert stuck is not None and f"within {STORE_TIMEOUT:g} s" in stuck
+    assert overdue_reason(record("request-sent"), None, after_store_timeout, 60) is None

@@ -30,6 +30,10 @@ class OfflineDocumentLoader(DocumentLoader):
         super().__init__(profile, cache_ttl)
         self.contexts = contexts
 
+    def known_urls(self) -> frozenset[str]:
+        """Every context URL this loader answers without the network."""
+        return frozenset(self.contexts.documents) | ACAPY_BUNDLED_URLS
+
     async def load_document(self, url: str, options: dict[str, Any]) -> dict[str, Any]:
         """Answer a bundled context, else defer to ACA-Py only when it needs no download."""
         document = self.contexts.remote_document(url)

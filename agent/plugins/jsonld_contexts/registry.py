@@ -155,3 +155,36 @@ def load_bundled_contexts(sources: tuple[ContextSource, ...] = SOURCES) -> Bundl
         for url in source.urls:
             documents[url] = text
     return BundledContexts(documents=documents)
+
+
+def load_extra_contexts(path: Path) -> dict[str, str]:
+    """An operator's own contexts: a JSON file mapping each context URL to its document.
+
+    For issuers and verifiers with vocabularies of their own (``--plugin-config-value
+    jsonld_contexts.extra_contexts=<file>``). Not pinned: the operator vouches for the file.
+    Bundled URLs cannot be overridden, so no file can change what our contexts mean.
+    """
+    try:
+        mapping = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise BundledContextError(f"extra contexts file {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise BundledContextError(f"extra contexts file {path} is not JSON: {error}") from None
+    if not isinstance(mapping, dict):
+        raise BundledContextError(f"extra contexts file {path} must map context URLs to documents")
+    documents: dict[str, str] = {}
+    for url, document in mapping.items():
+        if not url.startswith(("https://", "http://")):
+            raise BundledContextError(f"extra context {url!r} in {path} is not an http(s) URL")
+        if not isinstance(document, dict) or "@context" not in document:
+            raise BundledContextError(f"extra context {url!r} in {path} has no @context")
+        documents[url] = json.dumps(document)
+    return documents
+
+
+def with_extra(bundled: BundledContexts, extra: Mapping[str, str]) -> BundledContexts:
+    """Our contexts plus an operator's; refuses to replace any of ours."""
+    clashes = sorted(set(extra) & set(bundled.documents))
+    if clashes:
+        raise BundledContextError(f"extra contexts may not replace bundled ones: {clashes}")
+    return BundledContexts(documents={**bundled.documents, **extra})
