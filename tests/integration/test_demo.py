@@ -48,7 +48,7 @@ def demo_runs(tmp_path: Path):
         run.kill()
 
 
-def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs) -> None:
+def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs, tmp_path: Path) -> None:
     began = time.monotonic()
     run = demo_runs("--auto")
     reported = run.reported_pids()
@@ -64,6 +64,10 @@ def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs) -> None
     summary = output.split("Request 1 (")[1]
     assert "87" not in summary  # values stay out of the summary; the score in particular
     assert_all_gone(run, reported)
+    # The first run made the data dir itself; its controller log is there all the same.
+    log = tmp_path / "demo" / "logs" / "controller.log"
+    assert log.stat().st_mode & 0o777 == 0o600
+    assert "INFO" in log.read_text(encoding="utf-8")
     print(f"demo --auto took {time.monotonic() - began:.1f} s end to end")
 
 

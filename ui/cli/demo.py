@@ -26,6 +26,7 @@ from config.settings import SettingsError, load_settings
 from demo.story import DemoStory
 from demo.story_auto import WalletApi, WalletApiError, play, summary
 from ui.cli import exit_codes
+from ui.cli.logs import add_file_log
 from ui.runtime import RunningWallet, run_wallet
 from wallet.provision import init_wallet
 from wallet.wallet_key import (
@@ -61,6 +62,7 @@ def demo(data_dir: DataDir, auto: bool = False) -> int:
     except DemoDirError as error:
         print(f"error: {error}", file=sys.stderr)
         return exit_codes.NO_WALLET
+    add_file_log(data_dir)
     if usable_keyring() is None and PASSPHRASE_VARIABLE not in os.environ:
         print("No OS keyring here: the demo wallet uses a fixed demo passphrase.")
         os.environ[PASSPHRASE_VARIABLE] = DEMO_PASSPHRASE
