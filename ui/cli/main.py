@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     connect_cmd = commands.add_parser(
         "connect", help="accept an invitation (link, short link or JSON) in the running wallet"
     )
-    connect_cmd.add_argument("invitation", help="the invitation URL (?oob=) or its JSON")
+    connect_cmd.add_argument(
+        "invitation", help="the invitation URL (?oob= or ?c_i=), a short link, or its JSON"
+    )
     connect_cmd.add_argument("--alias", help="your own name for this connection")
     return parser
 
