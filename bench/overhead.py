@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bench.admin_calls import count_in
+from bench.admin_calls import CallMeter, FlowCalls, count_in
 from bench.flows import Side, Stage, connect, issue
 from bench.holders import BareHolder, WalletHolder
 from bench.hooks import HookBoard
@@ -51,11 +51,24 @@ async def open_stage(
     return stage
 
 
+def wallet_log(stage: Stage) -> Path:
+    return stage.wallet.data_dir / "logs" / "acapy-holder.log"
+
+
+def flow_calls(stage: Stage) -> FlowCalls:
+    return FlowCalls(
+        {
+            "bare": CallMeter(stage.bare.process.launch.log_file),
+            "wallet": CallMeter(wallet_log(stage)),
+        }
+    )
+
+
 def admin_calls(stage: Stage) -> dict[str, dict[str, int]]:
     """Admin API calls served by each holder's ACA-Py so far (set-up included)."""
     return {
         "bare": count_in(stage.bare.process.launch.log_file),
-        "wallet": count_in(stage.wallet.data_dir / "logs" / "acapy-holder.log"),
+        "wallet": count_in(wallet_log(stage)),
     }
 
 
@@ -71,14 +84,18 @@ async def run_overhead(stage: Stage, results: BenchResults, iterations: int) -> 
         ("offer accepted -> credential stored", lambda side: issue(stage, side, "anoncreds")),
     ]
     stage.breakdown.clear()
+    calls = flow_calls(stage)
     for iteration in range(iterations + WARMUP):
+        counted = iteration >= WARMUP
         for name, flow in timed:
             for side in order(iteration):
+                calls.start(side, name if counted else None)
                 value = await flow(side)
                 if iteration >= WARMUP:
                     getattr(results.flow(name), f"{side}_ms").append(value)
         for kind in ("anoncreds predicate", "bbs selective", "ed25519"):
             for side in order(iteration):
+                calls.start(side, f"proof ({kind})" if counted else None)
                 timing = await prove(stage, side, kind)
                 if iteration < WARMUP:
                     continue
@@ -91,6 +108,7 @@ async def run_overhead(stage: Stage, results: BenchResults, iterations: int) -> 
         LOGGER.info("overhead iteration %d of %d done", iteration + 1, iterations + WARMUP)
     results.extra["breakdown_ms"] = stage.breakdown
     results.extra["admin_calls"] = admin_calls(stage)
+    results.extra["admin_calls_per_flow"] = calls.finish()
 
 
 async def measure_memory(stage: Stage, results: BenchResults, label: str) -> None:

@@ -133,6 +133,13 @@ def render(results: BenchResults) -> str:
         routes = sorted(set(bare) | set(wallet), key=lambda r: -(wallet.get(r, 0) + bare.get(r, 0)))
         rows = [[r, str(bare.get(r, 0)), str(wallet.get(r, 0))] for r in routes[:15]]
         parts += ["", table(["admin API calls served (whole run)", "bare", "wallet"], rows)]
+    per_flow = results.extra.get("admin_calls_per_flow") or {}
+    if per_flow:
+        rows = [
+            [flow, _calls(sides.get("bare", {})), _calls(sides.get("wallet", {}))]
+            for flow, sides in per_flow.items()
+        ]
+        parts += ["", table(["admin calls per flow run", "bare", "wallet"], rows)]
     checks = targets(results)
     parts += [
         "",
@@ -146,6 +153,13 @@ def render(results: BenchResults) -> str:
     ]
     parts += [f"note: {note}" for note in meta.notes]
     return "\n".join(parts)
+
+
+def _calls(routes: dict[str, float]) -> str:
+    """`total (route n, ...)` for one holder's calls in one flow run."""
+    total = sum(routes.values())
+    shown = ", ".join(f"{route} {count:g}" for route, count in routes.items())
+    return f"{total:g} ({shown})" if shown else "0"
 
 
 def write_json(results: BenchResults, path: Path) -> None:

@@ -1,14 +1,16 @@
 """Scale: the wallet with many credentials; list, search, filter, candidates and prompt.
 
-List, search and filter are timed at the JSON API as the UI calls them. The candidate
-lookup and the prompt build are the wallet's own functions (`fetch_candidates`,
-`build_prompt`) called against its ACA-Py, so each is timed alone; the whole path from
-ACA-Py's webhook to the prompt is timed by the wallet's event stamps.
+List, search and filter are timed at the JSON API as the UI calls them. The whole path from
+ACA-Py's webhook to the prompt is timed by the wallet's event stamps; that path narrows DIF
+candidates with the wallet's claims index (protocols/presentation/narrowing.py). Beside it,
+the lookup the wallet falls back to, ACA-Py's candidate route alone (`fetch_candidates`
+without the index), and the prompt build from that full list are timed on their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import shutil
@@ -90,12 +92,24 @@ async def run_scale(
                 wallet, events, verifier_conn, kind, make, reps, scale.ops
             )
             results.extra.setdefault("scale_prompt_candidates_per_item", {})[kind] = shown
+        await _no_open_requests(wallet)
+        await wait_idle([wallet.controller_pid, wallet.acapy_pid], timeout=120)
         results.memory_mb[f"controller ({args.scale} credentials)"] = rss_mb(wallet.controller_pid)
         results.memory_mb[f"wallet ACA-Py ({args.scale} credentials)"] = rss_mb(wallet.acapy_pid)
     finally:
         if events is not None:
             await events.stop()
         await wallet.stop()
+
+
+async def _no_open_requests(wallet: WalletHolder, seconds: float = 60.0) -> None:
+    """Every declined request has left the wallet's book (memory is read at rest)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (await wallet.api("GET", "/api/requests"))["requests"]:
+        if loop.time() > deadline:
+            raise TimeoutError("the declined proof requests did not leave the wallet's list")
+        await asyncio.sleep(0.1)  # a poll interval, not a wait for a state
 
 
 async def _lists(wallet: WalletHolder, ops: dict[str, list[float]], reps: int) -> None:
@@ -177,11 +191,11 @@ async def _proof_at_scale(
         record = (await admin.presentation_exchange(exchange_ids[-1])).model_dump()
         request = parse_request(record)
         candidates = await timed(
-            ops.setdefault(f"candidate lookup ({kind})", []),
+            ops.setdefault(f"candidate lookup, ACA-Py route without the index ({kind})", []),
             reps,
             lambda: fetch_candidates(admin, exchange_ids[-1], request),
         )
-        build = ops.setdefault(f"prompt build ({kind})", [])
+        build = ops.setdefault(f"prompt build from the route's list ({kind})", [])
         for _ in range(reps):
             started = time.perf_counter()
             build_prompt(record, candidates, TrustList(), "Employer")

@@ -100,6 +100,8 @@ async def run_wallet(
         data_dir.run_file.unlink(missing_ok=True)
         if runner is not None:
             await runner.cleanup()
+        # No new webhooks once the flows stop: none may reach a closed store.
+        await webhooks.stop()
         if services is not None:
             await stop_flows(services)
             if services.store is not None:

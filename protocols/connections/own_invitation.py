@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from pydantic import BaseModel
 
 from agent.admin_client import AdminClient
@@ -25,7 +23,14 @@ class OwnInvitation(BaseModel):
 
 
 def qr_svg(data: str) -> str:
-    """An SVG QR code (paths only, no scripts, no external references)."""
+    """An SVG QR code (paths only, no scripts, no external references).
+
+    `qrcode` is imported here, not at start-up: it loads Pillow when installed (~8 MB of
+    resident memory) and most runs of the wallet never show the learner's own code.
+    """
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(
         data,
         image_factory=qrcode.image.svg.SvgPathImage,

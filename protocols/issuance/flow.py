@@ -52,7 +52,7 @@ async def offers_flow(services: WalletServices) -> None:
                 if cred_ex_id is None:
                     continue
                 try:
-                    await inbox.on_exchange_event(cred_ex_id)
+                    await inbox.on_exchange_event(cred_ex_id, event)
                 except (AdminApiError, OfferError) as error:
                     LOGGER.warning("offer %s not updated: %s", cred_ex_id, error)
         finally:

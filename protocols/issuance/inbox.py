@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -25,11 +24,12 @@ from protocols.issuance.errors import (
     OfferNotPending,
     OfferUnsupported,
 )
+from protocols.issuance.failure_reasons import resolution_problem, why_unstorable
+from protocols.issuance.hints import KnownExchanges
 from protocols.issuance.holder_did import HolderDidError, choose_holder_did, key_type_for_proof
 from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
-from protocols.issuance.notes import OfferNotes
+from protocols.issuance.notes import OfferNotes, accepted, failed
 from protocols.issuance.offer_view import offer_body, offer_view
-from protocols.issuance.unstorable import why_unstorable
 from wallet.wallet_key import WalletRecord
 
 LOGGER = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class OfferInbox:
         # ACA-Py only while this is not empty.
         self._awaiting: set[str] = set()
         self._awaiting_changed = asyncio.Event()
+        self._known = KnownExchanges()  # last record per open exchange (see hints.py)
 
     async def list_offers(
         self, limit: int = 50, state: OfferState | None = None
@@ -101,31 +102,30 @@ class OfferInbox:
     async def accept(self, cred_ex_id: str, *, auto: bool = False) -> CredentialOffer:
         """Request the credential; W3C credentials are bound to a subject DID of the right key."""
         async with self._locks[cred_ex_id]:
-            detail = await self._detail(cred_ex_id)
+            # The offer as last read (by its webhook) if still open: ACA-Py itself refuses
+            # a request for an exchange that moved on since, and that refusal is shown.
+            detail = self._known.pending(cred_ex_id) or await self._detail(cred_ex_id)
             label = await self._connections.label(detail.cred_ex_record.connection_id)
             offer = await self._view(detail, label, None)
             if offer.state != "pending":
                 raise OfferNotPending(f"cannot accept offer {cred_ex_id}: it is {offer.state}")
             holder_did = await self._holder_did(offer)
-            await self._notes.update(
-                cred_ex_id,
-                lambda note: note.model_copy(
-                    update={
-                        "decision": "accepted",
-                        "decided_at": datetime.now(UTC),
-                        "auto": auto,
-                        "holder_did": holder_did,
-                    }
-                ),
+            noted, answer = await asyncio.gather(
+                self._notes.update(cred_ex_id, accepted(auto, holder_did)),
+                self._client.send_credential_request(cred_ex_id, holder_did),
+                return_exceptions=True,
             )
-            try:
-                record = await self._client.send_credential_request(cred_ex_id, holder_did)
-            except AdminApiError as error:
-                reason = await self._refused(cred_ex_id, error)
+            if isinstance(answer, AdminApiError):
+                reason = await self._refused(cred_ex_id, answer)
                 raise OfferExchangeFailed(reason) from None
+            if isinstance(answer, BaseException):
+                raise answer
+            if isinstance(noted, BaseException):  # requested all the same: say so, go on
+                LOGGER.warning("offer %s: acceptance not noted: %s", cred_ex_id, noted)
             LOGGER.info("accepted offer %s%s", cred_ex_id, " automatically" if auto else "")
             # send-request answers the updated record: no need to read it back.
-            sent = detail.model_copy(update={"cred_ex_record": record})
+            sent = detail.model_copy(update={"cred_ex_record": answer})
+            self._known.keep(sent)
             return await self._announce(await self._view(sent, label, None))
 
     async def decline(self, cred_ex_id: str, reason: str | None = None) -> CredentialOffer:
@@ -150,10 +150,21 @@ class OfferInbox:
             LOGGER.info("declined offer %s", cred_ex_id)
             return await self._announce(await self.get(cred_ex_id))
 
-    async def on_exchange_event(self, cred_ex_id: str) -> CredentialOffer | None:
-        """A webhook or reconcile hint: re-read, announce changes, auto-accept if configured."""
+    async def on_exchange_event(
+        self, cred_ex_id: str, event: AgentEvent | None = None
+    ) -> CredentialOffer | None:
+        """A webhook or reconcile hint: re-read (unless the webhook says enough, see hints.py),
+        announce changes, auto-accept if configured."""
+        hint = self._known.learn(event) if event is not None else None
+        if hint is not None and hint.kind == "nothing":
+            return None
         try:
-            offer = await self.get(cred_ex_id)
+            if hint is not None and hint.detail is not None:
+                self._known.keep(hint.detail)
+                label = await self._connections.label(hint.detail.cred_ex_record.connection_id)
+                offer = await self._view(hint.detail, label, None)
+            else:
+                offer = await self.get(cred_ex_id)
         except OfferNotFound:
             self._awaiting.discard(cred_ex_id)
             return None
@@ -167,7 +178,7 @@ class OfferInbox:
     async def mark_overdue(self) -> list[CredentialOffer]:
         """Mark exchanges that waited past `exchange_timeout` as failed, in our notes only."""
         timeout = self._settings.exchange_timeout
-        failed: list[CredentialOffer] = []
+        overdue: list[CredentialOffer] = []
         now = datetime.now(UTC)
         for state in WAITING_STATES:
             for record in await self._client.list_credential_exchanges(state=state, role="holder"):
@@ -177,10 +188,10 @@ class OfferInbox:
                     continue
                 if record.state == "credential-received" and not record.error_msg:
                     reason = await why_unstorable(self._client, record) or reason
-                await self._notes.update(record.cred_ex_id, _failed(reason, now))
+                await self._notes.update(record.cred_ex_id, failed(reason, now))
                 LOGGER.info("offer %s failed: no answer in time", record.cred_ex_id)
-                failed.append(await self._announce(await self.get(record.cred_ex_id)))
-        return failed
+                overdue.append(await self._announce(await self.get(record.cred_ex_id)))
+        return overdue
 
     async def _refused(self, cred_ex_id: str, error: AdminApiError) -> str:
         """Show a refused request as failed, with the clearest reason to be had.
@@ -192,21 +203,12 @@ class OfferInbox:
         offer = await self.get(cred_ex_id)
         reason = f"the credential could not be requested: {error}"
         if offer.format == "anoncreds" and (error.status or 0) >= 500 and offer.schema_id:
-            reason = await self._resolution_problem(offer.schema_id) or reason
+            reason = await resolution_problem(self._client, offer.schema_id) or reason
         if offer.state == "pending" and error.status is not None:
-            await self._notes.update(cred_ex_id, _failed(reason, datetime.now(UTC)))
+            await self._notes.update(cred_ex_id, failed(reason, datetime.now(UTC)))
             offer = await self.get(cred_ex_id)
         await self._announce(offer)
         return offer.failure or reason
-
-    async def _resolution_problem(self, schema_id: str) -> str | None:
-        """Why the issuer's AnonCreds objects cannot be resolved (ACA-Py says it for schemas)."""
-        try:
-            await self._client.anoncreds_schema(schema_id)
-        except AdminApiError as error:
-            detail = str(error).split("): ", 1)[-1].split(". ", 1)[0]
-            return f"the issuer's AnonCreds definitions cannot be resolved: {detail}"
-        return None
 
     @property
     def exchange_timeout(self) -> float:
@@ -256,6 +258,7 @@ class OfferInbox:
             raise
         if detail.cred_ex_record.role not in (None, "holder"):
             raise OfferNotFound(f"no credential offer with id {cred_ex_id}")
+        self._known.keep(detail)
         return detail
 
     async def _view(
@@ -292,12 +295,3 @@ class OfferInbox:
                 LOGGER.info("schema %s not resolved: %s", schema_id, error)
                 return None
         return self._schema_names[schema_id]
-
-
-def _failed(reason: str, now: datetime) -> Callable[[OfferNote], OfferNote]:
-    """The note change that marks an exchange failed by its deadline."""
-
-    def change(note: OfferNote) -> OfferNote:
-        return note.model_copy(update={"failure": reason, "failed_at": now})
-
-    return change

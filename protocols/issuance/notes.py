@@ -4,6 +4,7 @@ restarts while ACA-Py's records stay untouched."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from protocols.issuance.models import OfferNote
 from wallet.controller_store import ControllerStore
@@ -45,3 +46,27 @@ class OfferNotes:
                 await txn.insert(CATEGORY, cred_ex_id, note.model_dump_json())
             await txn.commit()
         return note
+
+
+def accepted(auto: bool, holder_did: str | None) -> Callable[[OfferNote], OfferNote]:
+    """The note change that records the learner's (or the auto-accept rule's) yes."""
+
+    def change(note: OfferNote) -> OfferNote:
+        update = {
+            "decision": "accepted",
+            "decided_at": datetime.now(UTC),
+            "auto": auto,
+            "holder_did": holder_did,
+        }
+        return note.model_copy(update=update)
+
+    return change
+
+
+def failed(reason: str, now: datetime) -> Callable[[OfferNote], OfferNote]:
+    """The note change that marks an exchange failed (deadline or refusal)."""
+
+    def change(note: OfferNote) -> OfferNote:
+        return note.model_copy(update={"failure": reason, "failed_at": now})
+
+    return change

@@ -14,12 +14,15 @@ checks itself.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent.admin_client import AdminClient
-from protocols.consent.request import AttributeSpec, PredicateSpec, ProofRequest
+from protocols.consent.request import AttributeSpec, DifRequest, PredicateSpec, ProofRequest
 
+# The wallet's own pre-filter for DIF (see narrowing.py): the entries, or None to ask ACA-Py.
+Narrowing = Callable[[DifRequest], Awaitable[list[dict[str, Any]] | None]]
 PAGE = 1000
 MAX_PAGES = 20
 WALLET_PAGE = 500
@@ -36,6 +39,7 @@ class FetchedCandidates:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     dif_truncated: bool = False
+    dif_narrowed: bool = False
 
 
 async def fetch_candidates(
@@ -56,16 +60,23 @@ async def fetch_candidate_set(
     request: ProofRequest,
     *,
     w3c_held: int | None = None,
+    narrow: Narrowing | None = None,
 ) -> FetchedCandidates:
-    """AnonCreds page by page, DIF in one call sized by `w3c_held` (the index's count)."""
+    """AnonCreds page by page; DIF from `narrow` when it can, else in one call sized by
+    `w3c_held` (the index's count)."""
     found = FetchedCandidates()
     if request.anoncreds is not None:
         found.entries += await _anoncreds_pages(client, exchange_id)
         if has_alternative_restrictions(request):
             found.entries += await wallet_anoncreds(client)
     if request.dif is not None:
-        entries, found.dif_truncated = await dif_candidates(client, exchange_id, w3c_held)
-        found.entries += entries
+        narrowed = await narrow(request.dif) if narrow is not None else None
+        if narrowed is not None:
+            found.entries += narrowed
+            found.dif_narrowed = True
+        else:
+            entries, found.dif_truncated = await dif_candidates(client, exchange_id, w3c_held)
+            found.entries += entries
     return found
 
 

@@ -1,26 +1,35 @@
 """The present-proof flow: keep the request book in step with ACA-Py, and watch deadlines.
 
-Events are hints (webhooks or start-up reconciliation): each one makes the flow re-read the
-record. A request that arrives becomes a prompt and a `request_received` event; an approved
+Events are hints (webhooks or start-up reconciliation): the flow re-reads the record where
+it needs more than the hint says. Two hints are complete enough on their own, which spares
+the holder's ACA-Py a round trip while it is still busy with the protocol: ACA-Py's webhook
+naming a terminal state (`done`, `abandoned`: the state, verdict and error are in it), and
+`presentation-sent` for an exchange this wallet itself just answered (the book already has
+it). A request that arrives becomes a prompt and a `request_received` event; an approved
 exchange that reaches no end within `exchange_timeout` is shown as failed with the state
 it stopped in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import traceback
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent.admin_client import AdminApiError
 from agent.admin_models import PresentationExchangeRecord
 from agent.events import AgentEvent
 from protocols.consent import VerifierInfo
+from protocols.consent.request import DifRequest
 from protocols.peers import connection_cache
+from protocols.presentation.candidates import Narrowing
 from protocols.presentation.deadlines import TERMINAL_STATES, Deadlines
+from protocols.presentation.narrowing import narrowed_dif
 from protocols.presentation.pending import PendingRequest, RequestStatus
 from protocols.presentation.prompting import read_request
+from wallet.credentials.release import release_memory
 from wallet.history import History, Outcome
 
 if TYPE_CHECKING:
@@ -29,6 +38,9 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 TOPIC = "present_proof_v2_0"
 ANSWERED_TOPIC = "request_answered"
+# Once no request is open, freed prompts are handed back to the system after this pause.
+RELEASE_AFTER_SECONDS = 0.5
+_release: tuple[asyncio.AbstractEventLoop, asyncio.TimerHandle] | None = None
 
 
 async def presentation_flow(services: WalletServices) -> None:
@@ -42,7 +54,8 @@ async def presentation_flow(services: WalletServices) -> None:
                 if exchange_id is None:
                     continue
                 try:
-                    await on_hint(services, exchange_id, watcher)
+                    if not await on_sure_hint(services, exchange_id, watcher, event):
+                        await on_hint(services, exchange_id, watcher)
                 except AdminApiError as error:
                     LOGGER.warning("proof request %s: %s", exchange_id, error)
                 except Exception as error:  # keep the flow alive; log no values
@@ -54,6 +67,35 @@ async def presentation_flow(services: WalletServices) -> None:
                     )
     finally:
         watcher.cancel_all()
+
+
+async def on_sure_hint(
+    services: WalletServices, exchange_id: str, watcher: Deadlines, event: AgentEvent
+) -> bool:
+    """Act on an event without reading ACA-Py where the event says all that is needed.
+
+    False means the record must be read (`on_hint`).
+    """
+    state = event.payload.get("state")
+    book = services.requests
+    if event.topic == ANSWERED_TOPIC or (event.source == "webhook" and event.topic == TOPIC):
+        if event.payload.get("role", "prover") != "prover":
+            return event.topic == TOPIC  # a verifier's record: nothing for the holder
+    else:
+        return False
+    if state == "presentation-sent":
+        known = book.get(exchange_id)
+        if known is None or known.status not in (RequestStatus.SENDING, RequestStatus.SENT):
+            return False  # approved before a restart, or not by this wallet: read it
+        watcher.watch(exchange_id, _approved_at(known, None))
+        return True
+    if event.topic == TOPIC and state in TERMINAL_STATES and state != "deleted":
+        record = PresentationExchangeRecord.model_validate({**event.payload, "role": "prover"})
+        async with book.lock(exchange_id):
+            watcher.cancel(exchange_id)
+            await _finished(services, record, book.get(exchange_id))
+        return True
+    return False
 
 
 async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines) -> None:
@@ -85,14 +127,16 @@ async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines
 
 
 async def _new_request(services: WalletServices, record: PresentationExchangeRecord) -> None:
+    w3c_held, revoked = await asyncio.gather(_w3c_held(services), _revoked(services))
     pending = services.requests.put(
         await read_request(
             services.client,
             record,
             services.trust,
             connections=connection_cache(services),
-            w3c_held=await _w3c_held(services),
-            revoked=await _revoked(services),
+            w3c_held=w3c_held,
+            revoked=revoked,
+            narrow=_narrowing(services),
         )
     )
     payload = {
@@ -121,6 +165,7 @@ async def _finished(
         services.requests.remove(exchange_id)
     elif entry is not None and entry.outcome == "declined":
         services.requests.remove(exchange_id)  # the learner's own decline, already announced
+        _release_when_quiet(services)
         return
     elif known is None or known.status is RequestStatus.WAITING:
         services.requests.remove(exchange_id)  # withdrawn before the learner answered
@@ -135,6 +180,22 @@ async def _finished(
         await history.set_outcome(exchange_id, outcome, detail)
     payload = {"exchange_id": exchange_id, "state": record.state, "verified": record.verified}
     services.bus.publish(AgentEvent(topic=topic, payload=payload, source="wallet"))
+    _release_when_quiet(services)
+
+
+def _release_when_quiet(services: WalletServices) -> None:
+    """Prompts can hold megabytes (hundreds of candidates each); once the last open request
+    is gone, give the freed memory back, off the path of any answer."""
+    global _release
+    loop = asyncio.get_running_loop()
+    if len(services.requests) == 0 and (_release is None or _release[0] is not loop):
+        _release = (loop, loop.call_later(RELEASE_AFTER_SECONDS, _release_now))
+
+
+def _release_now() -> None:
+    global _release
+    _release = None
+    release_memory()
 
 
 async def _in_flight(
@@ -168,6 +229,18 @@ async def _w3c_held(services: WalletServices) -> int | None:
     return await services.credentials.index.count_format("w3c")
 
 
+def _narrowing(services: WalletServices) -> Narrowing | None:
+    """The index's DIF pre-filter, when the wallet has an index."""
+    credentials = services.credentials
+    if credentials is None:
+        return None
+
+    async def narrow(request: DifRequest) -> list[dict[str, Any]] | None:
+        return await narrowed_dif(services.client, credentials.index, credentials.in_step, request)
+
+    return narrow
+
+
 async def _revoked(services: WalletServices) -> set[str]:
     """ACA-Py ids of credentials the wallet knows are revoked (none without an index)."""
     if services.credentials is None:
@@ -175,10 +248,12 @@ async def _revoked(services: WalletServices) -> set[str]:
     return await services.credentials.index.revoked_acapy_ids()
 
 
-def _approved_at(known: PendingRequest | None, record: PresentationExchangeRecord) -> datetime:
+def _approved_at(
+    known: PendingRequest | None, record: PresentationExchangeRecord | None
+) -> datetime:
     if known is not None and known.approved_at is not None:
         return known.approved_at
-    updated = _parse_time(record.updated_at)
+    updated = _parse_time(record.updated_at) if record is not None else None
     return updated or datetime.now(UTC)
 
 

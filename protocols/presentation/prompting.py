@@ -24,11 +24,14 @@ from protocols.consent import (
     parse_request,
 )
 from protocols.consent.trust import verifier_info
-from protocols.presentation.candidates import MAX_LIMIT, fetch_candidate_set
+from protocols.presentation.candidates import MAX_LIMIT, Narrowing, fetch_candidate_set
 from protocols.presentation.pending import PendingRequest
+from wallet.credentials.release import release_memory
 
 LOGGER = logging.getLogger(__name__)
 MAX_NAME = 120
+# After a prompt built from this many candidates, freed memory is handed back at once.
+LARGE_CANDIDATE_LIST = 1000
 TRUNCATED_WARNING = (
     f"This wallet holds more W3C credentials than its agent lists at once ({MAX_LIMIT:,}), "
     "so some that fit this request may not be offered here."
@@ -43,6 +46,7 @@ async def read_request(
     connections: ConnectionCache | None = None,
     w3c_held: int | None = None,
     revoked: set[str] | None = None,
+    narrow: Narrowing | None = None,
 ) -> PendingRequest:
     """Build the pending request for a `request-received` record.
 
@@ -50,7 +54,8 @@ async def read_request(
     round trips to ACA-Py and neither needs the other. `w3c_held` (the index's count of
     W3C credentials) sizes the DIF candidate query so no match is cut off. Candidates whose
     ACA-Py id is in `revoked` (the wallet knows from a notice or the status list) are marked,
-    so the prompt names them as revoked instead of offering them.
+    so the prompt names them as revoked instead of offering them. `narrow` is the wallet's
+    own DIF pre-filter (narrowing.py), tried before ACA-Py's full list.
     """
     raw = record.model_dump()
     try:
@@ -61,7 +66,7 @@ async def read_request(
         return _refused(record, verifier, str(error))
     verifier, found = await asyncio.gather(
         _verifier(client, record.connection_id, trust, connections),
-        fetch_candidate_set(client, record.pres_ex_id, request, w3c_held=w3c_held),
+        fetch_candidate_set(client, record.pres_ex_id, request, w3c_held=w3c_held, narrow=narrow),
     )
     candidates = mark_revoked(found.entries, revoked or set())
     started = time.perf_counter()
@@ -74,12 +79,16 @@ async def read_request(
         prompt = with_truncation_warning(prompt)
     build_ms = (time.perf_counter() - started) * 1000
     LOGGER.info(
-        "proof request %s: %d items, %d candidates, prompt built in %.1f ms",
+        "proof request %s: %d items, %d candidates%s, prompt built in %.1f ms",
         record.pres_ex_id,
         len(prompt.items),
         len(candidates),
+        " (DIF narrowed by the index)" if found.dif_narrowed else "",
         build_ms,
     )
+    if len(candidates) >= LARGE_CANDIDATE_LIST:
+        del candidates, found  # the prompt keeps what it shows; the documents can go
+        release_memory()
     return PendingRequest(
         exchange_id=record.pres_ex_id,
         connection_id=record.connection_id,

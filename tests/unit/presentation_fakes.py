@@ -28,6 +28,7 @@ class FakeProofAdmin:
         self.records: dict[str, dict[str, Any]] = {}
         self.candidates: dict[str, list[dict[str, Any]]] = {}
         self.wallet_anoncreds: list[dict[str, Any]] = []
+        self.w3c_records: dict[str, dict[str, Any]] = {}  # GET /credential/w3c/{id}
         self.connections = {CONNECTION["connection_id"]: CONNECTION}
         self.sent: list[tuple[str, dict[str, Any]]] = []
         self.problem_reports: list[tuple[str, str]] = []
@@ -57,6 +58,7 @@ class FakeProofAdmin:
         app.router.add_post(base + "/{id}/problem-report", self._problem)
         app.router.add_get("/connections/{id}", self._connection)
         app.router.add_get("/credentials", self._wallet)
+        app.router.add_get("/credential/w3c/{id}", self._w3c_record)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -114,6 +116,12 @@ class FakeProofAdmin:
         if connection is None:
             raise web.HTTPNotFound()
         return web.json_response(connection)
+
+    async def _w3c_record(self, request: web.Request) -> web.Response:
+        record = self.w3c_records.get(request.match_info["id"])
+        if record is None:
+            raise web.HTTPNotFound(reason="Record not found")
+        return web.json_response(record)
 
     async def _wallet(self, request: web.Request) -> web.Response:
         limit, offset = int(request.query["limit"]), int(request.query.get("offset", 0))

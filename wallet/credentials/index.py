@@ -22,11 +22,27 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from itertools import zip_longest
 from typing import Any
 
-from aries_askar import Entry, Session, Store
+from aries_askar import Entry, Store
 
+from wallet.credentials.claims import (
+    CLAIMS_CATEGORY,
+    claim_tags,
+    remove_claims,
+    write_claims,
+)
+from wallet.credentials.entries import (
+    IDS_CATEGORY,
+    INDEX_CATEGORY,
+    WORDS_CATEGORY,
+    newest_sort_key,
+    put_entries,
+    remove_entry,
+    summary_of,
+    value_of,
+)
 from wallet.credentials.models import (
     CredentialPage,
     CredentialSearch,
@@ -39,24 +55,9 @@ from wallet.credentials.search_tags import (
     query_words,
     revocation_key,
     search_filter,
-    word_tags,
 )
 
-INDEX_CATEGORY = "credential-index"
-WORDS_CATEGORY = "credential-words"
-IDS_CATEGORY = "credential-ids"
-FIRST_BATCH = 1
 MAX_CACHED_COUNTS = 256
-
-
-@dataclass(frozen=True)
-class _Moved:
-    """A newer credential's entries, lifted out to be put back after an older arrival."""
-
-    name: str
-    value: bytes
-    tags: dict[str, str]
-    word_tags: dict[str, str] | None
 
 
 class CredentialIndex:
@@ -68,6 +69,7 @@ class CredentialIndex:
         # matching row (tens of ms at 10,000), and a list asks for the same count per page.
         self._counts: dict[tuple[str, str], int] = {}
         self._writes = 0  # a count read across a write is not kept
+        self._revoked: frozenset[str] | None = None  # like the counts: dropped on writes
         self._order: CredentialOrder | None = None  # loaded on first use (or by `warm`)
         self._order_loading = asyncio.Lock()
 
@@ -77,13 +79,17 @@ class CredentialIndex:
 
     async def put_many(self, credentials: Iterable[StoredCredential]) -> None:
         """Several in one transaction (one disk sync); oldest first moves nothing."""
-        summaries = [credential.summary() for credential in credentials]
+        given = list(credentials)
+        summaries = [credential.summary() for credential in given]
+        claims = {c.id: claim_tags(c.raw) if c.raw else None for c in given if c.format == "w3c"}
         self._written()
         try:
             async with self._store.transaction() as txn:
-                newest = await _newest_sort_key(txn)
+                newest = await newest_sort_key(txn)
                 for summary in summaries:
-                    newest = await _put(txn, summary, newest)
+                    newest = await put_entries(txn, summary, newest)
+                    if summary.id in claims:
+                        await write_claims(txn, summary.id, claims[summary.id])
                 await txn.commit()
         except BaseException:
             self._order = None  # not sure what was written: read the order again
@@ -97,15 +103,16 @@ class CredentialIndex:
     async def get(self, credential_id: str) -> StoredCredential | None:
         async with self._store.session() as session:
             entry = await session.fetch(INDEX_CATEGORY, credential_id)
-        return _summary_of(entry) if entry is not None else None
+        return summary_of(entry) if entry is not None else None
 
     async def remove(self, credential_id: str) -> bool:
         """True if it was indexed."""
         try:
             async with self._store.transaction() as txn:
-                found = await _remove(txn, INDEX_CATEGORY, credential_id)
-                await _remove(txn, WORDS_CATEGORY, credential_id)
-                await _remove(txn, IDS_CATEGORY, credential_id)
+                found = await remove_entry(txn, INDEX_CATEGORY, credential_id)
+                await remove_entry(txn, WORDS_CATEGORY, credential_id)
+                await remove_entry(txn, IDS_CATEGORY, credential_id)
+                await remove_claims(txn, credential_id)
                 await txn.commit()
         except BaseException:
             self._order = None
@@ -124,8 +131,8 @@ class CredentialIndex:
             entry = await txn.fetch(INDEX_CATEGORY, credential_id, for_update=True)
             if entry is None:
                 return None
-            updated = _summary_of(entry).model_copy(update={"status": status})
-            await txn.replace(INDEX_CATEGORY, credential_id, _value(updated), index_tags(updated))
+            updated = summary_of(entry).model_copy(update={"status": status})
+            await txn.replace(INDEX_CATEGORY, credential_id, value_of(updated), index_tags(updated))
             await txn.commit()
         self._written()  # the status tag changed
         return updated
@@ -136,7 +143,19 @@ class CredentialIndex:
         tag_filter = search_filter(search) or None
         if category == INDEX_CATEGORY and tag_filter is None:
             return await self._plain_page(search)
-        total = await self._count(category, tag_filter)
+        # The count (cached after the first page) and the page run side by side.
+        total, entries = await asyncio.gather(
+            self._count(category, tag_filter), self._page(category, tag_filter, search)
+        )
+        if category == INDEX_CATEGORY:
+            items = [summary_of(entry) for entry in entries]
+        else:
+            items = await self._summaries([entry.name for entry in entries])
+        return CredentialPage(items=items, total=total, limit=search.limit, offset=search.offset)
+
+    async def _page(
+        self, category: str, tag_filter: dict[str, Any] | None, search: CredentialSearch
+    ) -> list[Entry]:
         scan = self._store.scan(
             category,
             tag_filter,
@@ -145,13 +164,19 @@ class CredentialIndex:
             order_by="id",
             descending=True,
         )
-        if category == INDEX_CATEGORY:
-            items = [_summary_of(entry) async for entry in scan]
-        else:
-            names = [entry.name async for entry in scan]
-            found = [await self.get(name) for name in names]
-            items = [item for item in found if item is not None]
-        return CredentialPage(items=items, total=total, limit=search.limit, offset=search.offset)
+        return [entry async for entry in scan]
+
+    async def _summaries(self, names: list[str]) -> list[StoredCredential]:
+        """Summaries by name, in that order: two sessions read half each, side by side
+        (a page of 20 in about half the time of one session, and far less than 20)."""
+
+        async def read(part: list[str]) -> list[Entry | None]:
+            async with self._store.session() as session:
+                return [await session.fetch(INDEX_CATEGORY, name) for name in part]
+
+        halves = await asyncio.gather(read(names[0::2]), read(names[1::2]))
+        entries = [entry for pair in zip_longest(*halves) for entry in pair]
+        return [summary_of(entry) for entry in entries if entry is not None]
 
     async def warm(self) -> None:
         """Read the order now (at start-up) so the first list does not pay for it."""
@@ -160,10 +185,7 @@ class CredentialIndex:
     async def _plain_page(self, search: CredentialSearch) -> CredentialPage:
         """Every credential, newest first: a slice of the order, fetched by name."""
         order = await self._ordered()
-        names = order.newest_first(search.offset, search.limit)
-        async with self._store.session() as session:
-            entries = [await session.fetch(INDEX_CATEGORY, name) for name in names]
-        items = [_summary_of(entry) for entry in entries if entry is not None]
+        items = await self._summaries(order.newest_first(search.offset, search.limit))
         total, offset = len(order), search.offset
         return CredentialPage(items=items, total=total, limit=search.limit, offset=offset)
 
@@ -183,7 +205,7 @@ class CredentialIndex:
         key = revocation_key(rev_reg_id, cred_rev_id)
         async with self._store.session() as session:
             entries = await session.fetch_all(INDEX_CATEGORY, {"revocation": key}, limit=1)
-        return _summary_of(entries[0]) if len(entries) else None
+        return summary_of(entries[0]) if len(entries) else None
 
     async def revocable_not_revoked(self, limit: int = 1000) -> list[StoredCredential]:
         """Credentials whose status list is worth asking about again."""
@@ -192,13 +214,20 @@ class CredentialIndex:
         }
         async with self._store.session() as session:
             entries = await session.fetch_all(INDEX_CATEGORY, tag_filter, limit=limit)
-        return [_summary_of(entry) for entry in entries]
+        return [summary_of(entry) for entry in entries]
 
     async def revoked_acapy_ids(self, limit: int = 10_000) -> set[str]:
-        """ACA-Py's ids of the credentials known to be revoked, for proof prompts."""
+        """ACA-Py's ids of the credentials known to be revoked, for proof prompts (cached
+        until the next write: every proof request asks)."""
+        if self._revoked is not None:
+            return set(self._revoked)
+        writes = self._writes
         async with self._store.session() as session:
             entries = await session.fetch_all(INDEX_CATEGORY, {"status": "revoked"}, limit=limit)
-        return {_summary_of(entry).acapy_id for entry in entries}
+        found = frozenset(summary_of(entry).acapy_id for entry in entries)
+        if writes == self._writes:
+            self._revoked = found
+        return set(found)
 
     async def count_format(self, credential_format: str) -> int:
         """How many credentials of one format are indexed (cached until the next write)."""
@@ -221,87 +250,41 @@ class CredentialIndex:
     def _written(self) -> None:
         self._writes += 1
         self._counts.clear()
+        self._revoked = None
 
     async def ids(self) -> set[str]:
         """Every indexed credential id, from the small id entries."""
         return {entry.name async for entry in self._store.scan(IDS_CATEGORY)}
 
+    async def claimed_ids(self) -> set[str]:
+        """Ids of the W3C credentials whose claims are indexed (see claims.py)."""
+        async with self._store.session() as session:
+            entries = await session.fetch_all(CLAIMS_CATEGORY)
+        return {entry.name for entry in entries}
 
-async def _put(txn: Session, summary: StoredCredential, newest: str | None) -> str | None:
-    """Insert or update one; `newest` is the highest sort key indexed (may be stale-high)."""
-    existing = await txn.fetch(INDEX_CATEGORY, summary.id, for_update=True)
-    if existing is not None and _summary_of(existing).sort_key == summary.sort_key:
-        await txn.replace(INDEX_CATEGORY, summary.id, _value(summary), index_tags(summary))
-        await _remove(txn, WORDS_CATEGORY, summary.id)
-        await txn.insert(WORDS_CATEGORY, summary.id, b"", word_tags(summary))
-        return newest
-    if existing is not None:
-        await txn.remove(INDEX_CATEGORY, summary.id)
-        await _remove(txn, WORDS_CATEGORY, summary.id)
-    appending = newest is None or summary.sort_key >= newest
-    moved = [] if appending else await _lift_newer(txn, summary.sort_key)
-    await txn.insert(INDEX_CATEGORY, summary.id, _value(summary), index_tags(summary))
-    await txn.insert(WORDS_CATEGORY, summary.id, b"", word_tags(summary))
-    for entry in moved:
-        await txn.insert(INDEX_CATEGORY, entry.name, entry.value, entry.tags)
-        if entry.word_tags is not None:
-            await txn.insert(WORDS_CATEGORY, entry.name, b"", entry.word_tags)
-    if await txn.fetch(IDS_CATEGORY, summary.id) is None:
-        await txn.insert(IDS_CATEGORY, summary.id, b"", {"format": summary.format})
-    return max(newest or "", summary.sort_key)
+    async def put_claims(self, claims: dict[str, dict[str, str]]) -> None:
+        """Claims of credentials indexed before claims were (one transaction)."""
+        async with self._store.transaction() as txn:
+            for credential_id, tags in claims.items():
+                await write_claims(txn, credential_id, tags)
+            await txn.commit()
+        self._written()
 
+    async def drop_claims(self, credential_ids: Iterable[str]) -> None:
+        async with self._store.transaction() as txn:
+            for credential_id in credential_ids:
+                await remove_claims(txn, credential_id)
+            await txn.commit()
+        self._written()
 
-async def _newest_sort_key(session: Session) -> str | None:
-    entries = await session.fetch_all(INDEX_CATEGORY, limit=1, order_by="id", descending=True)
-    return _summary_of(entries[0]).sort_key if len(entries) else None
+    async def claims_complete(self) -> bool:
+        """Whether every indexed W3C credential has its claims indexed (cached counts)."""
+        claimed = await self._count(CLAIMS_CATEGORY, None)
+        return claimed == await self.count_format("w3c")
 
-
-async def _lift_newer(txn: Session, sort_key: str) -> list[_Moved]:
-    """Remove the entries that sort after `sort_key` and return them, oldest first."""
-    newer = await _entries_newer_than(txn, sort_key)
-    moved = []
-    for entry in newer:
-        words = await txn.fetch(WORDS_CATEGORY, entry.name)
-        moved.append(
-            _Moved(
-                entry.name,
-                bytes(entry.value),
-                dict(entry.tags),
-                dict(words.tags) if words is not None else None,
-            )
-        )
-        await txn.remove(INDEX_CATEGORY, entry.name)
-        await _remove(txn, WORDS_CATEGORY, entry.name)
-    return moved
-
-
-async def _entries_newer_than(session: Session, sort_key: str) -> list[Entry]:
-    """The newest entries that sort after `sort_key`, oldest of them first."""
-    batch = FIRST_BATCH
-    while True:
-        entries = list(
-            await session.fetch_all(INDEX_CATEGORY, limit=batch, order_by="id", descending=True)
-        )
-        newer: list[Entry] = []
-        for entry in entries:
-            if _summary_of(entry).sort_key <= sort_key:
-                return list(reversed(newer))
-            newer.append(entry)
-        if len(entries) < batch:
-            return list(reversed(newer))
-        batch *= 8
-
-
-async def _remove(txn: Session, category: str, name: str) -> bool:
-    if await txn.fetch(category, name, for_update=True) is None:
-        return False
-    await txn.remove(category, name)
-    return True
-
-
-def _summary_of(entry: Entry) -> StoredCredential:
-    return StoredCredential.model_validate_json(entry.value)
-
-
-def _value(credential: StoredCredential) -> bytes:
-    return credential.summary().model_dump_json().encode()
+    async def claims_matching(self, query: dict[str, Any], limit: int) -> list[str] | None:
+        """Ids of W3C credentials whose claims fit `query`; None if more than `limit` do."""
+        async with self._store.session() as session:
+            entries = await session.fetch_all(CLAIMS_CATEGORY, query, limit=limit + 1)
+        names = [entry.name for entry in entries]
+        return None if len(names) > limit else names

@@ -143,7 +143,7 @@ class CredentialSource:
 
     async def origin_of_exchange(self, detail: CredentialExchangeDetail) -> Origin:
         record = detail.cred_ex_record
-        label = await self._label(record.connection_id)
+        label = await self.label(record.connection_id)
         return Origin(record.connection_id, label, parse_date(record.updated_at))
 
     async def origins(self) -> dict[str, Origin]:
@@ -169,7 +169,8 @@ class CredentialSource:
                 return origins
             offset += PAGE
 
-    async def _label(self, connection_id: str | None) -> str | None:
+    async def label(self, connection_id: str | None) -> str | None:
+        """The connection's label (cached)."""
         return await self._connections.label(connection_id)
 
 

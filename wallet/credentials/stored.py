@@ -10,13 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
 from agent.admin_client import AdminClient
+from agent.admin_models import W3CCredentialRecord
 from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
+from wallet.credentials.claims import claim_tags
+from wallet.credentials.in_step import IndexInStep
 from wallet.credentials.index import CredentialIndex
 from wallet.credentials.models import (
     CredentialId,
@@ -24,6 +27,7 @@ from wallet.credentials.models import (
     CredentialSearch,
     StoredCredential,
 )
+from wallet.credentials.normalize import parse_date
 from wallet.credentials.source import (
     CredentialNotFound,
     CredentialSource,
@@ -36,6 +40,7 @@ STORED_TOPIC = "credential_stored"
 REVOKED_TOPIC = "credential_revoked"
 RevocationSource = Literal["notification", "status-list"]
 RECONCILE_BATCH = 200  # credentials indexed per transaction when many arrive at once
+MAX_NOTED = 1000  # stored ids learned from webhooks, waiting for their exchange's `done`
 
 
 class ReconcileReport(BaseModel):
@@ -57,6 +62,8 @@ class StoredCredentials:
         self._client = client
         self._bus = bus
         self._lock = asyncio.Lock()
+        self.in_step = IndexInStep()
+        self._stored_ids: dict[str, str] = {}  # cred_ex_id -> our id, from webhooks
 
     async def search(self, search: CredentialSearch) -> CredentialPage:
         page = await self.index.search(search)
@@ -98,18 +105,38 @@ class StoredCredentials:
         async with self._lock:
             await self.index.remove(key)
 
-    async def record_issued(self, cred_ex_id: str) -> StoredCredential | None:
-        """Index the credential an exchange stored; None while it is not stored yet."""
-        detail = await self._client.credential_exchange(cred_ex_id)
-        key = stored_id_of(detail)
+    def note_stored(self, cred_ex_id: str, key: str) -> None:
+        """A webhook named the credential an exchange stored (used once its `done` comes)."""
+        if len(self._stored_ids) >= MAX_NOTED:
+            self._stored_ids.pop(next(iter(self._stored_ids)))
+        self._stored_ids[cred_ex_id] = key
+
+    async def record_issued(
+        self, cred_ex_id: str, hint: dict[str, Any] | None = None
+    ) -> StoredCredential | None:
+        """Index the credential an exchange stored; None while it is not stored yet.
+
+        `hint` is the `done` webhook's payload: with the stored id a format webhook named
+        (`note_stored`), the exchange record need not be read again, only the credential.
+        """
+        key = self._stored_ids.pop(cred_ex_id, None)
+        origin: Origin | None = None
+        if key is not None and hint is not None:
+            connection_id = hint.get("connection_id")
+            connection_id = connection_id if isinstance(connection_id, str) else None
+            label = await self.source.label(connection_id)
+            origin = Origin(connection_id, label, parse_date(hint.get("updated_at")))
+        else:
+            detail = await self._client.credential_exchange(cred_ex_id)
+            key = stored_id_of(detail)
+            origin = await self.source.origin_of_exchange(detail) if key else None
         credential_id = CredentialId.parse(key) if key else None
-        if credential_id is None:
+        if credential_id is None or origin is None:
             return None
         try:
             record = await self.source.record(credential_id)
         except CredentialNotFound:
             return None
-        origin = await self.source.origin_of_exchange(detail)
         credential = await self.source.normalize(record, origin)
         async with self._lock:
             await self.index.put(credential)
@@ -156,12 +183,19 @@ class StoredCredentials:
         """
         async with self._lock:
             indexed = await self.index.ids()
+            claimed = await self.index.claimed_ids()
             seen: set[str] = set()
             added: list[StoredCredential] = []
+            unclaimed: dict[str, dict[str, str]] = {}
             origins: dict[str, Origin] | None = None
             async for key, record in self.source.each_record():
                 seen.add(key)
                 if key in indexed:
+                    if isinstance(record, W3CCredentialRecord) and key not in claimed:
+                        unclaimed[key] = claim_tags(record.cred_value)  # indexed before claims
+                        if len(unclaimed) >= RECONCILE_BATCH:
+                            await self.index.put_claims(unclaimed)
+                            unclaimed = {}
                     continue
                 if origins is None:
                     origins = await self.source.origins()
@@ -172,6 +206,12 @@ class StoredCredentials:
                 await self.index.put_many(ordered[start : start + RECONCILE_BATCH])
             for key in gone:
                 await self.index.remove(key)
+            if unclaimed:
+                await self.index.put_claims(unclaimed)
+            orphans = claimed - seen
+            if orphans:
+                await self.index.drop_claims(orphans)
+        self.in_step.reconciled()
         return ReconcileReport(
             added=len(added), removed=len(gone), unchanged=len(indexed) - len(gone)
         )

@@ -18,11 +18,17 @@ from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from wallet.controller_store import ControllerStore
 from wallet.credentials.index import CredentialIndex
+from wallet.credentials.release import release_memory
 from wallet.credentials.source import stored_id_of
 from wallet.credentials.stored import StoredCredentials
 
 LOGGER = logging.getLogger(__name__)
 ISSUE_TOPIC = "issue_credential_v2_0"
+# ACA-Py's format-detail webhooks name the credential an exchange stored (`cred_id_stored`).
+STORED_ID_TOPICS = {
+    "issue_credential_v2_0_anoncreds": "anoncreds",
+    "issue_credential_v2_0_ld_proof": "w3c",
+}
 # With --auto-store-credential the holder's record reaches `done` only once the credential
 # is stored, so that one state indexes it (`credential-received` would read it twice).
 STORED_STATES = {"done"}
@@ -80,7 +86,9 @@ def parse_notice(topic: str, payload: dict[str, Any]) -> RevocationNotice:
 async def credentials_flow(services: CredentialServices) -> None:
     """Runs until cancelled; a failure on one event is logged and the next one handled."""
     credentials = stored_credentials(services)
+    in_step = credentials.in_step
     async with services.bus.subscribe() as queue:
+        in_step.follow(queue)
         reconciled = await _reconcile(credentials)
         await _warm(credentials)
         next_check = time.monotonic() + STATUS_CHECK_SECONDS
@@ -92,21 +100,31 @@ async def credentials_flow(services: CredentialServices) -> None:
                 await _check_status_lists(credentials)
                 next_check = time.monotonic() + STATUS_CHECK_SECONDS
                 continue
+            in_step.handling()
             try:
                 await handle_event(credentials, services.client, event)
             except AdminApiError as error:
                 LOGGER.warning("credential index not updated for %s: %s", event.topic, error)
+                in_step.lagging(f"{event.topic} not handled")
             except Exception as error:  # one bad event must not stop the flow
                 LOGGER.error("credential index: %s on %s", type(error).__name__, event.topic)
+                in_step.lagging(f"{event.topic} not handled")
+            finally:
+                in_step.handled()
 
 
 async def handle_event(
     credentials: StoredCredentials, client: AdminClient, event: AgentEvent
 ) -> None:
-    if event.topic == ISSUE_TOPIC and event.payload.get("state") in STORED_STATES:
+    if event.topic in STORED_ID_TOPICS and event.source == "webhook":
+        cred_ex_id, stored = event.payload.get("cred_ex_id"), event.payload.get("cred_id_stored")
+        if isinstance(cred_ex_id, str) and isinstance(stored, str) and stored:
+            credentials.note_stored(cred_ex_id, f"{STORED_ID_TOPICS[event.topic]}:{stored}")
+    elif event.topic == ISSUE_TOPIC and event.payload.get("state") in STORED_STATES:
         cred_ex_id = event.payload.get("cred_ex_id")
         if isinstance(cred_ex_id, str) and event.payload.get("role", "holder") == "holder":
-            await credentials.record_issued(cred_ex_id)
+            hint = event.payload if event.source == "webhook" else None
+            await credentials.record_issued(cred_ex_id, hint)
     elif event.topic in NOTICE_TOPICS:
         notice = parse_notice(event.topic, event.payload)
         if notice.rev_reg_id is None and notice.thread_id:
@@ -142,6 +160,7 @@ async def _reconcile(credentials: StoredCredentials) -> bool:
         report.removed,
         report.unchanged,
     )
+    release_memory()  # every stored credential streamed past: give the peak back
     return True
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from agent.admin_models import CredentialExchangeRecord
-from protocols.issuance.unstorable import (
+from protocols.issuance.failure_reasons import (
     context_urls,
     issued_ld_credential,
     missing_contexts_reason,

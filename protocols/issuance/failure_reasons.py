@@ -1,10 +1,15 @@
-"""Why a credential that arrived could not be stored, when ACA-Py does not say.
+"""Why an exchange failed, in words the learner can act on, where ACA-Py gives none.
+
+A credential that arrived but could not be stored:
 
 ACA-Py 1.7 leaves a W3C credential its agent cannot verify at `credential-received`, with
 no `error_msg`; its log says only "Could not expand input". The usual cause for a learner
 is a JSON-LD context the wallet does not bundle (it never fetches contexts: that would tell
 the context's host which credentials the learner holds). Naming that context tells the
 learner and the issuer exactly what to fix.
+
+A request ACA-Py refused with a bare 500: for AnonCreds, usually an issuer whose
+definitions cannot be resolved, which ACA-Py does explain when asked for the schema.
 """
 
 from __future__ import annotations
@@ -56,3 +61,13 @@ async def why_unstorable(client: AdminClient, record: CredentialExchangeRecord) 
         return None
     missing = [url for url in context_urls(credential) if url not in known]
     return missing_contexts_reason(missing) if missing else None
+
+
+async def resolution_problem(client: AdminClient, schema_id: str) -> str | None:
+    """Why the issuer's AnonCreds objects cannot be resolved (ACA-Py says it for schemas)."""
+    try:
+        await client.anoncreds_schema(schema_id)
+    except AdminApiError as error:
+        detail = str(error).split("): ", 1)[-1].split(". ", 1)[0]
+        return f"the issuer's AnonCreds definitions cannot be resolved: {detail}"
+    return None
