@@ -61,9 +61,10 @@ async def fetch_candidate_set(
     *,
     w3c_held: int | None = None,
     narrow: Narrowing | None = None,
+    count_w3c: Callable[[], Awaitable[int | None]] | None = None,
 ) -> FetchedCandidates:
     """AnonCreds page by page; DIF from `narrow` when it can, else in one call sized by
-    `w3c_held` (the index's count)."""
+    `w3c_held` (the index's count, asked of `count_w3c` only when needed)."""
     found = FetchedCandidates()
     if request.anoncreds is not None:
         found.entries += await _anoncreds_pages(client, exchange_id)
@@ -75,6 +76,8 @@ async def fetch_candidate_set(
             found.entries += narrowed
             found.dif_narrowed = True
         else:
+            if w3c_held is None and count_w3c is not None:
+                w3c_held = await count_w3c()
             entries, found.dif_truncated = await dif_candidates(client, exchange_id, w3c_held)
             found.entries += entries
     return found

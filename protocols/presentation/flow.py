@@ -127,18 +127,22 @@ async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines
 
 
 async def _new_request(services: WalletServices, record: PresentationExchangeRecord) -> None:
-    w3c_held, revoked = await asyncio.gather(_w3c_held(services), _revoked(services))
-    pending = services.requests.put(
-        await read_request(
-            services.client,
-            record,
-            services.trust,
-            connections=connection_cache(services),
-            w3c_held=w3c_held,
-            revoked=revoked,
-            narrow=_narrowing(services),
+    # The index's revoked ids are read beside ACA-Py's round trips, not before them.
+    revoked = asyncio.ensure_future(_revoked(services))
+    try:
+        pending = services.requests.put(
+            await read_request(
+                services.client,
+                record,
+                services.trust,
+                connections=connection_cache(services),
+                count_w3c=lambda: _w3c_held(services),
+                revoked=revoked,
+                narrow=_narrowing(services),
+            )
         )
-    )
+    finally:
+        revoked.cancel()  # unread when the request was refused at once; no-op when done
     payload = {
         "exchange_id": pending.exchange_id,
         "connection_id": pending.connection_id,

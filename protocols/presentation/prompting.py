@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from agent.admin_client import AdminApiError, AdminClient
@@ -44,18 +45,19 @@ async def read_request(
     trust: TrustList,
     *,
     connections: ConnectionCache | None = None,
-    w3c_held: int | None = None,
-    revoked: set[str] | None = None,
+    count_w3c: Callable[[], Awaitable[int | None]] | None = None,
+    revoked: Awaitable[set[str]] | None = None,
     narrow: Narrowing | None = None,
 ) -> PendingRequest:
     """Build the pending request for a `request-received` record.
 
     The verifier's connection and the candidates are read at the same time: both are
-    round trips to ACA-Py and neither needs the other. `w3c_held` (the index's count of
-    W3C credentials) sizes the DIF candidate query so no match is cut off. Candidates whose
-    ACA-Py id is in `revoked` (the wallet knows from a notice or the status list) are marked,
-    so the prompt names them as revoked instead of offering them. `narrow` is the wallet's
-    own DIF pre-filter (narrowing.py), tried before ACA-Py's full list.
+    round trips to ACA-Py and neither needs the other. `count_w3c` (the index's count of
+    W3C credentials) sizes a full DIF candidate query so no match is cut off. Candidates
+    whose ACA-Py id is in `revoked` (the wallet knows from a notice or the status list; an
+    index read that runs beside the round trips) are marked, so the prompt names them as
+    revoked instead of offering them. `narrow` is the wallet's own DIF pre-filter
+    (narrowing.py), tried before ACA-Py's full list.
     """
     raw = record.model_dump()
     try:
@@ -66,9 +68,9 @@ async def read_request(
         return _refused(record, verifier, str(error))
     verifier, found = await asyncio.gather(
         _verifier(client, record.connection_id, trust, connections),
-        fetch_candidate_set(client, record.pres_ex_id, request, w3c_held=w3c_held, narrow=narrow),
+        fetch_candidate_set(client, record.pres_ex_id, request, narrow=narrow, count_w3c=count_w3c),
     )
-    candidates = mark_revoked(found.entries, revoked or set())
+    candidates = mark_revoked(found.entries, await revoked if revoked is not None else set())
     started = time.perf_counter()
     try:
         prompt = build_prompt(raw, candidates, trust, verifier.label, verifier_did=verifier.did)

@@ -183,7 +183,9 @@ class StoredCredentials:
         """
         async with self._lock:
             indexed = await self.index.ids()
-            claimed = await self.index.claimed_ids()
+            # Claims complete (counts agree): no need to read which ones are there.
+            complete = await self.index.claims_complete()
+            claimed = indexed if complete else await self.index.claimed_ids()
             seen: set[str] = set()
             added: list[StoredCredential] = []
             unclaimed: dict[str, dict[str, str]] = {}
@@ -208,7 +210,7 @@ class StoredCredentials:
                 await self.index.remove(key)
             if unclaimed:
                 await self.index.put_claims(unclaimed)
-            orphans = claimed - seen
+            orphans = set() if complete else claimed - seen
             if orphans:
                 await self.index.drop_claims(orphans)
         self.in_step.reconciled()
