@@ -18,6 +18,7 @@ ALWAYS_DISCLOSED = (
     "credentialSubject.id",
     "credentialSubject.type",
 )
+_ALWAYS_BELOW = tuple(f"{key}{mark}" for key in ALWAYS_DISCLOSED for mark in (".", "["))
 
 
 def dif_items(
@@ -133,7 +134,7 @@ def _whole(candidate: W3CCandidate) -> list[SharedValue]:
 
 
 def _always(name: str) -> bool:
-    return any(name == key or name.startswith((f"{key}.", f"{key}[")) for key in ALWAYS_DISCLOSED)
+    return name in ALWAYS_DISCLOSED or name.startswith(_ALWAYS_BELOW)
 
 
 def _title(candidate: W3CCandidate) -> str:

@@ -56,7 +56,7 @@ def matches_schema(descriptor: InputDescriptor, candidate: W3CCandidate) -> bool
 def credential_leaves(credential: dict[str, Any]) -> list[tuple[str, str]]:
     """Every field of a credential as (dotted name, text), proof and context left out."""
     leaves: list[tuple[str, str]] = []
-    _collect({k: v for k, v in credential.items() if k not in ("proof", "@context")}, (), leaves)
+    _collect({k: v for k, v in credential.items() if k not in ("proof", "@context")}, None, leaves)
     return leaves
 
 
@@ -149,18 +149,20 @@ def _has_type(candidate: W3CCandidate, uri: str) -> bool:
     return not candidate.expanded_types and short in candidate.types
 
 
-def _collect(node: Any, prefix: tuple[Segment, ...], out: list[tuple[str, str]]) -> None:
+def _collect(node: Any, path: str | None, out: list[tuple[str, str]]) -> None:
+    """Leaves with their dotted names (as `jsonpath.dotted` spells them), built as it walks:
+    a consent prompt walks every field of every candidate, so this is on its hot path."""
     if isinstance(node, dict):
         for key, child in node.items():
-            _collect(child, (*prefix, str(key)), out)
+            _collect(child, str(key) if path is None else f"{path}.{key}", out)
     elif isinstance(node, list):
         for index, child in enumerate(node):
-            _collect(child, (*prefix, index), out)
+            _collect(child, f"{path or ''}[{index}]", out)
     else:
-        out.append((dotted(prefix), as_text(node)))
+        out.append((path or "", as_text(node)))
 
 
 def _leaves_of(value: Any) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    _collect(value, (), out)
+    _collect(value, None, out)
     return out

@@ -9,6 +9,7 @@ message that names the path.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 MAX_PATH_LENGTH = 200
@@ -47,8 +48,13 @@ class JsonPath:
         return names[-1] if names else self.text
 
 
+@lru_cache(maxsize=256)
 def parse_path(text: str) -> JsonPath:
-    """Parse ``$.a.b``, ``$['a']['b']``, ``$.a[0]`` or ``$.a[*]``; reject the rest."""
+    """Parse ``$.a.b``, ``$['a']['b']``, ``$.a[0]`` or ``$.a[*]``; reject the rest.
+
+    Cached (a `JsonPath` is immutable): a prompt asks for the same few paths once per
+    candidate. Refusals raise and are never cached.
+    """
     if not text.startswith("$") or len(text) > MAX_PATH_LENGTH:
         raise JsonPathError(_unsupported(text))
     segments: list[Segment] = []
