@@ -2,11 +2,13 @@
 
 A presentation is never sent without an approval recorded for it: the history entry is
 written first, and if that fails nothing is sent. ACA-Py's record is re-read before
-answering, so a request that was withdrawn or already answered is not answered twice.
+answering (beside that write), so a request that was withdrawn or already answered is not
+answered twice.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
@@ -21,7 +23,7 @@ from protocols.consent import (
 )
 from protocols.presentation.history_entries import approval_entry, decline_entry
 from protocols.presentation.pending import PendingRequest, RequestStatus
-from wallet.history import History, HistoryError
+from wallet.history import History, HistoryEntry, HistoryError
 
 if TYPE_CHECKING:
     from protocols.wallet_services import WalletServices
@@ -47,7 +49,7 @@ async def approve(
     """Record the approval, then send the presentation the decision describes."""
     book = services.requests
     async with book.lock(exchange_id):
-        request = await _open_request(services, exchange_id)
+        request = _waiting_request(services, exchange_id)
         if request.refused or request.prompt is None:
             raise AnswerError(
                 "invalid",
@@ -62,11 +64,18 @@ async def approve(
         except DecisionError as error:
             raise AnswerError("invalid", str(error), "change your choices and try again") from None
         book.update(exchange_id, status=RequestStatus.SENDING)
-        try:
-            await _history(services).add(entry)
-        except HistoryError as error:
+        # Independent, so side by side; the presentation goes only when both succeeded.
+        still_open, written = await asyncio.gather(
+            _still_open_at_acapy(services, exchange_id),
+            _write_ahead(services, entry),
+            return_exceptions=True,
+        )
+        failure = next((r for r in (still_open, written) if isinstance(r, BaseException)), None)
+        if failure is not None:
             book.update(exchange_id, status=RequestStatus.WAITING)
-            raise AnswerError("unavailable", f"{error}; nothing was sent") from None
+            if not isinstance(written, BaseException):  # recorded, then not sent: say so
+                await _history(services).set_outcome(exchange_id, "failed", f"not sent: {failure}")
+            raise failure
         try:
             record = await services.client.send_presentation(exchange_id, body)
         except AdminApiError as error:
@@ -107,6 +116,13 @@ async def decline(services: WalletServices, exchange_id: str, reason: str | None
 
 async def _open_request(services: WalletServices, exchange_id: str) -> PendingRequest:
     """The pending request, still waiting for the learner here and at ACA-Py."""
+    request = _waiting_request(services, exchange_id)
+    await _still_open_at_acapy(services, exchange_id)
+    return request
+
+
+def _waiting_request(services: WalletServices, exchange_id: str) -> PendingRequest:
+    """The pending request, if the learner has not answered it yet."""
     request = services.requests.get(exchange_id)
     if request is None:
         raise AnswerError(
@@ -114,6 +130,11 @@ async def _open_request(services: WalletServices, exchange_id: str) -> PendingRe
         )
     if request.status is not RequestStatus.WAITING:
         raise AnswerError("conflict", f"This request was already answered ({request.status}).")
+    return request
+
+
+async def _still_open_at_acapy(services: WalletServices, exchange_id: str) -> None:
+    """Re-read ACA-Py's record: a request withdrawn or answered meanwhile is not answered."""
     try:
         record = await services.client.presentation_exchange(exchange_id)
     except AdminApiError as error:
@@ -126,7 +147,14 @@ async def _open_request(services: WalletServices, exchange_id: str) -> PendingRe
         raise AnswerError(
             "conflict", f"This request can no longer be answered (it is {record.state})."
         )
-    return request
+
+
+async def _write_ahead(services: WalletServices, entry: HistoryEntry) -> None:
+    """The approval in the history before anything is sent; failing here sends nothing."""
+    try:
+        await _history(services).add(entry)
+    except HistoryError as error:
+        raise AnswerError("unavailable", f"{error}; nothing was sent") from None
 
 
 def _history(services: WalletServices) -> History:

@@ -193,6 +193,10 @@ async def test_a_request_withdrawn_at_acapy_is_not_answered(wallet: Wallet) -> N
     with pytest.raises(AnswerError) as refused:
         await approve(wallet.services, EXCHANGE, None)
     assert refused.value.kind == "conflict" and wallet.admin.sent == []
+    # The approval was written ahead, beside the state check: it says nothing was sent.
+    [entry] = (await wallet.history.page()).entries
+    assert entry.outcome == "failed" and entry.detail and entry.detail.startswith("not sent: ")
+    assert wallet.services.requests.get(EXCHANGE).status is RequestStatus.WAITING
 
 
 async def test_when_acapy_refuses_to_send_the_request_is_shown_as_failed(wallet: Wallet) -> None:
