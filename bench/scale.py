@@ -21,13 +21,12 @@ from typing import Any
 
 from bench.flows import PRESENT, definition
 from bench.holders import WalletHolder
-from bench.hooks import HookBoard, state_is
+from bench.hooks import HookBoard
 from bench.memory import PeakRss, rss_mb, wait_idle
 from bench.peers import Peers
 from bench.results import BenchResults
-from bench.seed import SEED_VERSION, seed_wallet, wait_indexed
+from bench.seed import SEED_VERSION, connect_wallet, seed_wallet, wait_indexed
 from bench.sse import EventStream
-from demo.peers import invitation_msg_id
 from protocols.consent import TrustList, build_prompt, parse_request
 from protocols.presentation.candidates import fetch_candidates
 
@@ -115,7 +114,7 @@ async def run_scale(
         results.memory_mb[f"controller peak during start-up {label}"] = await peak.stop()
         results.memory_mb[f"controller idle after start-up {label}"] = rss_mb(wallet.controller_pid)
         await _lists(wallet, scale.ops, 10 if args.quick else 40)
-        verifier_conn = await _connect_verifier(wallet, hooks, peers)
+        verifier_conn = await connect_wallet(wallet, hooks, peers.verifier, "verifier")
         reps = 3 if args.quick else 10
         for kind, make in _requests(peers, facts).items():
             shown = await _proof_at_scale(
@@ -157,15 +156,6 @@ async def _lists(wallet: WalletHolder, ops: dict[str, list[float]], reps: int) -
 
         page = await timed(ops.setdefault(name, []), reps, get)
         LOGGER.info("%s: %d matches", name, page["total"])
-
-
-async def _connect_verifier(wallet: WalletHolder, hooks: HookBoard, peers: Peers) -> str:
-    url = await peers.verifier.create_invitation()
-    mark = hooks.mark()
-    await wallet.api("POST", "/api/connections", {"invitation": url})
-    match = state_is("active", invitation_msg_id=invitation_msg_id(url))
-    hook = await hooks.wait("verifier", "connections", match, after=mark)
-    return str(hook.payload["connection_id"])
 
 
 Ask = Callable[[str], Awaitable[str]]

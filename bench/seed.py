@@ -26,6 +26,7 @@ from bench.flows import ISSUE, offer
 from bench.holders import WalletHolder
 from bench.hooks import HookBoard, state_is
 from bench.peers import Peers
+from demo.peer_agent import PeerAgent
 from demo.peer_credentials import CREDENTIALS_V1, MICROCREDENTIAL_V1
 from demo.peers import invitation_msg_id
 
@@ -91,7 +92,7 @@ async def seed_wallet(root: Path, hooks: HookBoard, peers: Peers, size: int) -> 
     await wallet.init()
     await wallet.start(LEARNER_WALLET_AUTO_ACCEPT_ISSUERS=json.dumps([peers.issuer.didweb_did]))
     try:
-        connection_id = await _connect(wallet, hooks, peers)
+        connection_id = await connect_wallet(wallet, hooks, peers.issuer, "issuer")
         anon = anoncreds_share(size)
         await _seed_anoncreds(hooks, peers, connection_id, anon)
         await _seed_w3c(wallet, peers, size - anon)
@@ -112,12 +113,16 @@ async def seed_wallet(root: Path, hooks: HookBoard, peers: Peers, size: int) -> 
     }
 
 
-async def _connect(wallet: WalletHolder, hooks: HookBoard, peers: Peers) -> str:
-    url = await peers.issuer.create_invitation()
+async def connect_wallet(wallet: WalletHolder, hooks: HookBoard, peer: PeerAgent, who: str) -> str:
+    """Connect the wallet (through its JSON API) to a peer; the peer's connection id.
+
+    `who` names the peer's webhook channel on the bench's hook board ("issuer", "verifier").
+    """
+    url = await peer.create_invitation()
     mark = hooks.mark()
     await wallet.api("POST", "/api/connections", {"invitation": url})
     match = state_is("active", invitation_msg_id=invitation_msg_id(url))
-    hook = await hooks.wait("issuer", "connections", match, after=mark)
+    hook = await hooks.wait(who, "connections", match, after=mark)
     return str(hook.payload["connection_id"])
 
 
