@@ -29,6 +29,7 @@ from protocols.wallet_services import WalletServices
 from ui.web.app import create_app, start_site
 from ui.web.security import UiSecrets
 from wallet.controller_store import ControllerStore
+from wallet.credentials.release import freeze_long_lived
 from wallet.holder_agent import start_holder_agent
 from wallet.provision import ensure_ui_token
 from wallet.wallet_key import WalletRecord, WalletSecret, write_private
@@ -93,6 +94,7 @@ async def run_wallet(
         ui_url = f"http://{LOOPBACK}:{ui_port}/"
         _write_run_file(data_dir, ui_url, agent.pid or 0, webhooks.port)
         login_url = f"{ui_url}login?code={ui.login_code}"
+        freeze_long_lived()  # what exists now lives until exit: keep it out of collections
         on_ready(RunningWallet(ui_url=ui_url, login_url=login_url, acapy_pid=agent.pid or 0))
         await stop.wait()
         LOGGER.info("stopping")

@@ -13,6 +13,13 @@ from config.data_dir import DataDir
 from wallet.key_check import store_uri
 from wallet.wallet_key import WalletKeyError, WalletSecret
 
+# Askar's default pool is max(4, cores) SQLite connections, and each keeps its own page
+# cache (up to 2 MB) and prepared statements: after a few word searches over 10,000
+# credentials each connection holds about 4 MB. One connection keeps the controller under
+# its memory target; its reads then queue (search p50 35 ms instead of 30 with two).
+# Nothing here holds a session while opening another, so one connection cannot deadlock.
+MAX_CONNECTIONS = 1
+
 
 class ControllerStore:
     """A thin owner of the Askar store; features use `.store` with their own categories."""
@@ -25,7 +32,7 @@ class ControllerStore:
     async def open(cls, data_dir: DataDir, secret: WalletSecret) -> ControllerStore:
         """Open the store, creating it on first use."""
         path = data_dir.controller_store
-        uri = store_uri(path)
+        uri = f"{store_uri(path)}?max_connections={MAX_CONNECTIONS}"
         try:
             if (path / "sqlite.db").exists():
                 store = await Store.open(uri, secret.derivation, secret.key)

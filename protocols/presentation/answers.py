@@ -1,15 +1,17 @@
 """The learner's answer to a proof request: approve (send exactly what was chosen) or decline.
 
 A presentation is never sent without an approval recorded for it: the history entry is
-written first, and if that fails nothing is sent. ACA-Py's record is re-read before
-answering (beside that write), so a request that was withdrawn or already answered is not
-answered twice.
+written first, and if that fails nothing is sent. A request withdrawn or answered meanwhile
+is not answered twice: ACA-Py's `send-presentation` itself refuses a record that is gone
+(404) or no longer at `request-received` (400, naming its state), and the entry written
+ahead then says it was not sent. (A re-read of the record before sending would check the
+same thing with one more round trip on the learner's wait.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 OPEN_STATE = "request-received"
 DEFAULT_DECLINE = "The learner declined this request."
+# ACA-Py 1.7's send-presentation refusal for a record past request-received (routes.py).
+NOT_OPEN = re.compile(r"in (?P<state>[\w-]+) state \(must be request-received\)")
 ErrorKind = Literal["not_found", "conflict", "invalid", "unavailable", "failed"]
 
 
@@ -64,25 +68,15 @@ async def approve(
         except DecisionError as error:
             raise AnswerError("invalid", str(error), "change your choices and try again") from None
         book.update(exchange_id, status=RequestStatus.SENDING)
-        # Independent, so side by side; the presentation goes only when both succeeded.
-        still_open, written = await asyncio.gather(
-            _still_open_at_acapy(services, exchange_id),
-            _write_ahead(services, entry),
-            return_exceptions=True,
-        )
-        failure = next((r for r in (still_open, written) if isinstance(r, BaseException)), None)
-        if failure is not None:
+        try:
+            await _write_ahead(services, entry)
+        except AnswerError:
             book.update(exchange_id, status=RequestStatus.WAITING)
-            if not isinstance(written, BaseException):  # recorded, then not sent: say so
-                await _history(services).set_outcome(exchange_id, "failed", f"not sent: {failure}")
-            raise failure
+            raise
         try:
             record = await services.client.send_presentation(exchange_id, body)
         except AdminApiError as error:
-            detail = f"the wallet's agent could not make or send the presentation: {error}"
-            await _history(services).set_outcome(exchange_id, "failed", detail)
-            book.update(exchange_id, status=RequestStatus.FAILED, detail=detail)
-            raise AnswerError("failed", detail) from None
+            raise await _not_sent(services, exchange_id, error) from None
         answered = book.update(
             exchange_id,
             status=RequestStatus.SENT,
@@ -147,6 +141,29 @@ async def _still_open_at_acapy(services: WalletServices, exchange_id: str) -> No
         raise AnswerError(
             "conflict", f"This request can no longer be answered (it is {record.state})."
         )
+
+
+async def _not_sent(
+    services: WalletServices, exchange_id: str, error: AdminApiError
+) -> AnswerError:
+    """Record why ACA-Py did not send, and say it to the learner in the matching kind."""
+    history, book = _history(services), services.requests
+    not_open = NOT_OPEN.search(str(error)) if error.status == 400 else None
+    if error.status == 404:
+        book.remove(exchange_id)
+        answer = AnswerError("not_found", "The verifier's request no longer exists.")
+        await history.set_outcome(exchange_id, "failed", f"not sent: {answer}")
+        return answer
+    if not_open is not None:
+        state = not_open["state"]
+        book.update(exchange_id, status=RequestStatus.WAITING, state=state)
+        answer = AnswerError("conflict", f"This request can no longer be answered (it is {state}).")
+        await history.set_outcome(exchange_id, "failed", f"not sent: {answer}")
+        return answer
+    detail = f"the wallet's agent could not make or send the presentation: {error}"
+    await history.set_outcome(exchange_id, "failed", detail)
+    book.update(exchange_id, status=RequestStatus.FAILED, detail=detail)
+    return AnswerError("failed", detail)
 
 
 async def _write_ahead(services: WalletServices, entry: HistoryEntry) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +56,8 @@ async def presentation_flow(services: WalletServices) -> None:
                     continue
                 try:
                     if not await on_sure_hint(services, exchange_id, watcher, event):
-                        await on_hint(services, exchange_id, watcher)
+                        arriving = event.payload.get("state") == "request-received"
+                        await on_hint(services, exchange_id, watcher, arriving=arriving)
                 except AdminApiError as error:
                     LOGGER.warning("proof request %s: %s", exchange_id, error)
                 except Exception as error:  # keep the flow alive; log no values
@@ -98,37 +100,80 @@ async def on_sure_hint(
     return False
 
 
-async def on_hint(services: WalletServices, exchange_id: str, watcher: Deadlines) -> None:
-    """Re-read one exchange and bring the book (and history) up to date."""
+async def on_hint(
+    services: WalletServices, exchange_id: str, watcher: Deadlines, *, arriving: bool = False
+) -> None:
+    """Re-read one exchange and bring the book (and history) up to date.
+
+    `arriving`: the webhook said a request arrived, so the index's own facts a prompt needs
+    are read beside ACA-Py's record instead of after it (local reads: nothing is asked of
+    ACA-Py before the request is checked).
+    """
     book = services.requests
+    facts = IndexFacts.read(services) if arriving and book.get(exchange_id) is None else None
     try:
-        record = await services.client.presentation_exchange(exchange_id)
-    except AdminApiError as error:
-        if error.status == 404:
-            book.remove(exchange_id)
-            watcher.cancel(exchange_id)
+        try:
+            record = await services.client.presentation_exchange(exchange_id)
+        except AdminApiError as error:
+            if error.status == 404:
+                book.remove(exchange_id)
+                watcher.cancel(exchange_id)
+                return
+            raise
+        if record.role not in (None, "prover"):
             return
-        raise
-    if record.role not in (None, "prover"):
-        return
-    async with book.lock(exchange_id):
-        known = book.get(exchange_id)
-        state = record.state or ""
-        if state == "request-received":
-            if known is None:
-                await _new_request(services, record)
-        elif state == "presentation-sent":
-            if known is None:
-                known = book.put(await _in_flight(services, record))
-            watcher.watch(exchange_id, _approved_at(known, record))
-        elif state in TERMINAL_STATES:
-            watcher.cancel(exchange_id)
-            await _finished(services, record, known)
+        async with book.lock(exchange_id):
+            await _bring_up_to_date(services, record, watcher, facts)
+    finally:
+        if facts is not None:
+            facts.cancel()
 
 
-async def _new_request(services: WalletServices, record: PresentationExchangeRecord) -> None:
-    # The index's revoked ids are read beside ACA-Py's round trips, not before them.
-    revoked = asyncio.ensure_future(_revoked(services))
+async def _bring_up_to_date(
+    services: WalletServices,
+    record: PresentationExchangeRecord,
+    watcher: Deadlines,
+    facts: IndexFacts | None,
+) -> None:
+    book, exchange_id = services.requests, record.pres_ex_id
+    known = book.get(exchange_id)
+    state = record.state or ""
+    if state == "request-received":
+        if known is None:
+            await _new_request(services, record, facts or IndexFacts.read(services))
+    elif state == "presentation-sent":
+        if known is None:
+            known = book.put(await _in_flight(services, record))
+        watcher.watch(exchange_id, _approved_at(known, record))
+    elif state in TERMINAL_STATES:
+        watcher.cancel(exchange_id)
+        await _finished(services, record, known)
+
+
+@dataclass
+class IndexFacts:
+    """What the credential index tells a new prompt, being read: the ACA-Py ids of revoked
+    credentials (marked in the prompt) and the count of W3C credentials (sizes a full DIF
+    candidate query). Both are cached until the index's next write."""
+
+    revoked: asyncio.Future[set[str]]
+    w3c_held: asyncio.Future[int | None]
+
+    @classmethod
+    def read(cls, services: WalletServices) -> IndexFacts:
+        return cls(
+            asyncio.ensure_future(_revoked(services)), asyncio.ensure_future(_w3c_held(services))
+        )
+
+    def cancel(self) -> None:
+        """Unread ones are dropped (a refused request needs neither); no-op when done."""
+        for future in (self.revoked, self.w3c_held):
+            future.cancel()
+
+
+async def _new_request(
+    services: WalletServices, record: PresentationExchangeRecord, facts: IndexFacts
+) -> None:
     try:
         pending = services.requests.put(
             await read_request(
@@ -136,13 +181,13 @@ async def _new_request(services: WalletServices, record: PresentationExchangeRec
                 record,
                 services.trust,
                 connections=connection_cache(services),
-                count_w3c=lambda: _w3c_held(services),
-                revoked=revoked,
+                count_w3c=lambda: facts.w3c_held,
+                revoked=facts.revoked,
                 narrow=_narrowing(services),
             )
         )
     finally:
-        revoked.cancel()  # unread when the request was refused at once; no-op when done
+        facts.cancel()
     payload = {
         "exchange_id": pending.exchange_id,
         "connection_id": pending.connection_id,

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from agent.admin_client import AdminApiError
 from demo.peers import IssuerPeer, VerifierPeer
+from protocols.presentation.answers import NOT_OPEN
 from tests.integration.proof_peers import (
     api,
     api_ok,
@@ -56,6 +58,16 @@ async def test_decline_abandons_both_sides_and_is_in_history(
     assert entry["detail"] == reason and entry["asked_for"] == ["email"]
     assert entry["verifier"]["label"] == verifier.label and not entry["credentials"]
 
+    # An answer to the abandoned record is refused by ACA-Py itself, in the words the
+    # wallet's approve reads (it relies on this check instead of re-reading the record).
+    empty = {"requested_attributes": {}, "requested_predicates": {}, "self_attested_attributes": {}}
+    async with learner_admin(learner) as admin:
+        with pytest.raises(AdminApiError) as refused:
+            await admin.send_presentation(exchange_id, {"anoncreds": empty})
+    assert refused.value.status == 400
+    not_open = NOT_OPEN.search(str(refused.value))
+    assert not_open is not None and not_open["state"] == "abandoned"
+
 
 async def test_without_approval_nothing_is_sent(verifier: VerifierPeer, learner: WalletCli) -> None:
     connection_id = await connect(learner, verifier)
@@ -73,6 +85,27 @@ async def test_without_approval_nothing_is_sent(verifier: VerifierPeer, learner:
     listed = (await api_ok(learner, "GET", "/api/requests"))["requests"]
     assert [r["status"] for r in listed] == ["waiting"]
     assert (await api_ok(learner, "GET", "/api/history"))["entries"] == []
+
+
+async def test_a_request_deleted_at_the_learners_agent_is_not_answered(
+    verifier: VerifierPeer, learner: WalletCli
+) -> None:
+    connection_id = await connect(learner, verifier)
+    pres_ex_id = await verifier.request_proof_anoncreds(
+        connection_id, {"email": {"name": "email"}}, name="Newsletter sign-up"
+    )
+    exchange_id = (await request_at_learner(learner, verifier, pres_ex_id))["exchange_id"]
+    async with learner_admin(learner) as admin:
+        await admin.request("DELETE", f"/present-proof-2.0/records/{exchange_id}")
+
+    # Whether the wallet saw the deletion first or ACA-Py refuses the answer, nothing goes.
+    typed = {"choices": {"email": {"self_attested_value": "learner@example.org"}}}
+    code, answer = await api(learner, "POST", f"/api/requests/{exchange_id}/approve", typed)
+    assert code == 404 and answer["error"]["code"] == "request_not_found", answer
+    assert (await verifier.pres_record(pres_ex_id))["state"] == "request-sent"
+    assert (await api_ok(learner, "GET", "/api/requests"))["requests"] == []
+    for entry in (await api_ok(learner, "GET", "/api/history"))["entries"]:
+        assert entry["outcome"] == "failed" and entry["detail"].startswith("not sent: ")
 
 
 def hostile_requests(cred_def_id: str) -> dict[str, tuple[dict[str, Any], str]]:

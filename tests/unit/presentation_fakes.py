@@ -99,6 +99,11 @@ class FakeProofAdmin:
         record = self._found(request)
         if self.on_send is not None:
             self.on_send(record["pres_ex_id"])
+        if record["state"] != "request-received":  # ACA-Py 1.7 checks first, in these words
+            raise web.HTTPBadRequest(
+                reason=f"Presentation exchange {record['pres_ex_id']} in {record['state']} "
+                "state (must be request-received)"
+            )
         if self.refuse_send:
             raise web.HTTPBadRequest(reason=self.refuse_send)
         self.sent.append((record["pres_ex_id"], await request.json()))

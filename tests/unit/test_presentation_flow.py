@@ -193,10 +193,28 @@ async def test_a_request_withdrawn_at_acapy_is_not_answered(wallet: Wallet) -> N
     with pytest.raises(AnswerError) as refused:
         await approve(wallet.services, EXCHANGE, None)
     assert refused.value.kind == "conflict" and wallet.admin.sent == []
-    # The approval was written ahead, beside the state check: it says nothing was sent.
+    assert "it is abandoned" in str(refused.value)
+    # The approval was written ahead of ACA-Py's refusal: it says nothing was sent.
     [entry] = (await wallet.history.page()).entries
     assert entry.outcome == "failed" and entry.detail and entry.detail.startswith("not sent: ")
-    assert wallet.services.requests.get(EXCHANGE).status is RequestStatus.WAITING
+    pending = wallet.services.requests.get(EXCHANGE)
+    assert pending.status is RequestStatus.WAITING and pending.state == "abandoned"
+
+
+async def test_a_request_deleted_at_acapy_is_not_answered_and_leaves_the_list(
+    wallet: Wallet,
+) -> None:
+    wallet.admin.add(degree_request(), anoncreds_candidates())
+    await wallet.hint()
+    del wallet.admin.records[EXCHANGE]
+    with pytest.raises(AnswerError) as refused:
+        await approve(wallet.services, EXCHANGE, None)
+    assert refused.value.kind == "not_found" and wallet.admin.sent == []
+    [entry] = (await wallet.history.page()).entries
+    assert entry.outcome == "failed" and entry.detail == (
+        "not sent: The verifier's request no longer exists."
+    )
+    assert wallet.services.requests.get(EXCHANGE) is None
 
 
 async def test_when_acapy_refuses_to_send_the_request_is_shown_as_failed(wallet: Wallet) -> None:

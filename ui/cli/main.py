@@ -8,6 +8,7 @@ import sys
 from config.data_dir import HOME_VARIABLE, DataDir, resolve_data_dir
 from ui.cli import connect, control, lifecycle
 from ui.cli.logs import configure_logging
+from wallet.credentials.release import limit_malloc_arenas
 
 DESCRIPTION = """\
 Learner Wallet keeps your learning credentials (badges, micro-credentials, certificates)
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit_malloc_arenas()  # before Askar or any other thread allocates
     args = build_parser().parse_args(argv)
     data_dir = DataDir(resolve_data_dir(args.data_dir))
     if args.command == "demo" and not args.data_dir:
