@@ -6,11 +6,17 @@ candidates at all. The engine therefore checks restrictions itself where the
 identifiers allow it, and trusts ``presentation_referents`` only where they do not.
 """
 
+from functools import lru_cache
+
 from .credentials import AnonCredsCandidate
 from .models import MissingCredential
 from .wording import missing_sentence
 
 
+# The identifier and name helpers below are pure and see the same few strings for every
+# candidate of a prompt (one schema, one credential definition, a handful of attribute
+# names), so each result is cached: a 250-candidate prompt computes them a few times.
+@lru_cache(maxsize=4096)
 def canon(name: str) -> str:
     """AnonCreds compares attribute names without case or spaces."""
     return name.replace(" ", "").lower()
@@ -23,6 +29,7 @@ def attribute_value(candidate: AnonCredsCandidate, name: str) -> str | None:
     return next(found, None)
 
 
+@lru_cache(maxsize=1024)
 def issuer_of(identifier: str) -> str | None:
     """The issuer DID inside a schema or credential definition id, when it has one."""
     parts = identifier.split(":")
@@ -36,18 +43,24 @@ def issuer_of(identifier: str) -> str | None:
 
 
 def facts_of(candidate: AnonCredsCandidate) -> dict[str, str]:
-    """The restriction keys this candidate's identifiers let us evaluate."""
+    """The restriction keys this candidate's identifiers let us evaluate (do not modify:
+    candidates with the same identifiers share it)."""
     info = candidate.cred_info
-    facts = {"schema_id": info.schema_id, "cred_def_id": info.cred_def_id}
-    issuer = issuer_of(info.cred_def_id)
+    return _identifier_facts(info.schema_id, info.cred_def_id)
+
+
+@lru_cache(maxsize=1024)
+def _identifier_facts(schema_id: str, cred_def_id: str) -> dict[str, str]:
+    facts = {"schema_id": schema_id, "cred_def_id": cred_def_id}
+    issuer = issuer_of(cred_def_id)
     if issuer:
         facts["issuer_did"] = issuer
         facts["issuer_id"] = issuer
-    schema_issuer = issuer_of(info.schema_id)
+    schema_issuer = issuer_of(schema_id)
     if schema_issuer:
         facts["schema_issuer_did"] = schema_issuer
         facts["schema_issuer_id"] = schema_issuer
-    parts = info.schema_id.split(":")
+    parts = schema_id.split(":")
     if len(parts) == 4 and parts[1] == "2":
         facts["schema_name"], facts["schema_version"] = parts[2], parts[3]
     return facts
