@@ -149,6 +149,16 @@ async def _not_sent(
     """Record why ACA-Py did not send, and say it to the learner in the matching kind."""
     history, book = _history(services), services.requests
     not_open = NOT_OPEN.search(str(error)) if error.status == 400 else None
+    if error.status is None:  # no answer: it may or may not have gone; a retry finds out
+        book.update(exchange_id, status=RequestStatus.WAITING)
+        answer = AnswerError(
+            "unavailable",
+            f"The wallet's agent did not answer, so the presentation may not have been sent: "
+            f"{error}",
+            "try again in a moment",
+        )
+        await history.set_outcome(exchange_id, "failed", f"not confirmed: {error}")
+        return answer
     if error.status == 404:
         book.remove(exchange_id)
         answer = AnswerError("not_found", "The verifier's request no longer exists.")

@@ -52,8 +52,8 @@ async def read_request(
     """Build the pending request for a `request-received` record.
 
     The verifier's connection and the candidates are read at the same time: both are
-    round trips to ACA-Py and neither needs the other. `count_w3c` (the index's count of
-    W3C credentials) sizes a full DIF candidate query so no match is cut off. Candidates
+    round trips to ACA-Py and neither needs the other. `count_w3c` (at least the number of
+    W3C credentials held) sizes a full DIF candidate query so no match is cut off. Candidates
     whose ACA-Py id is in `revoked` (the wallet knows from a notice or the status list; an
     index read that runs beside the round trips) are marked, so the prompt names them as
     revoked instead of offering them. `narrow` is the wallet's own DIF pre-filter

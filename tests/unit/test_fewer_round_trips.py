@@ -86,6 +86,7 @@ async def test_counts_are_cached_until_the_index_changes(tmp_path: Path) -> None
         assert await index.count_format("w3c") == 5
         await index.remove("w3c:0001")
         assert await index.count_format("w3c") == 4
+        assert await index.held() == 5  # every format, from memory: sizes a DIF query
         await index.set_status("anoncreds:0009", "revoked")
         assert (await index.search(CredentialSearch(format="anoncreds"))).total == 1
     finally:

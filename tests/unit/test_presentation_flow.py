@@ -201,6 +201,20 @@ async def test_a_request_withdrawn_at_acapy_is_not_answered(wallet: Wallet) -> N
     assert pending.status is RequestStatus.WAITING and pending.state == "abandoned"
 
 
+async def test_an_agent_that_does_not_answer_leaves_the_request_open_to_retry(
+    wallet: Wallet,
+) -> None:
+    wallet.admin.add(degree_request(), anoncreds_candidates())
+    await wallet.hint()
+    await wallet.admin.close()  # ACA-Py gone between the prompt and the approval
+    with pytest.raises(AnswerError) as refused:
+        await approve(wallet.services, EXCHANGE, None)
+    assert refused.value.kind == "unavailable" and refused.value.hint == "try again in a moment"
+    [entry] = (await wallet.history.page()).entries
+    assert entry.outcome == "failed" and entry.detail and entry.detail.startswith("not confirmed: ")
+    assert wallet.services.requests.get(EXCHANGE).status is RequestStatus.WAITING
+
+
 async def test_a_request_deleted_at_acapy_is_not_answered_and_leaves_the_list(
     wallet: Wallet,
 ) -> None:

@@ -223,6 +223,10 @@ class CredentialIndex:
             self._revoked = found
         return set(found)
 
+    async def held(self) -> int:
+        """How many credentials are indexed, every format (the order's length: no read)."""
+        return len(await self._ordered())
+
     async def count_format(self, credential_format: str) -> int:
         """How many credentials of one format are indexed (cached until the next write)."""
         return await self._count(INDEX_CATEGORY, {"format": credential_format})
