@@ -68,6 +68,8 @@ async def watch_deadlines(inbox: OfferInbox) -> None:
     while True:
         await inbox.wait_awaiting()
         await asyncio.sleep(next_check_in(inbox.exchange_timeout))
+        if not inbox.awaiting:
+            continue  # all answered meanwhile (the usual case): nothing to ask ACA-Py
         try:
             await inbox.mark_overdue()
         except (AdminApiError, OfferError) as error:

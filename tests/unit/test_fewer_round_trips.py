@@ -130,6 +130,27 @@ async def test_the_deadline_watch_asks_nothing_while_nothing_is_awaited(
         await asyncio.gather(watcher, return_exceptions=True)
 
 
+async def test_the_deadline_watch_asks_nothing_once_the_awaited_exchange_is_done(
+    harness: Harness,  # noqa: F811
+) -> None:
+    harness.admin.offer(detail(ld_record("l1")))
+    inbox = await harness.inbox(exchange_timeout=1.0)  # checks every 0.25 s
+    watcher = asyncio.create_task(watch_deadlines(inbox))
+    try:
+        await inbox.accept("l1")
+        assert inbox.awaiting == {"l1"}
+        harness.admin.details["l1"]["cred_ex_record"]["state"] = "done"
+        await inbox.on_exchange_event("l1")  # the credential came before the check
+        assert inbox.awaiting == frozenset()
+        await asyncio.sleep(0.5)  # an absence: the check that was due finds nothing awaited
+        assert not [
+            c for c in harness.admin.calls if c.startswith("GET /issue-credential-2.0/records?")
+        ]
+    finally:
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)
+
+
 async def _until(check, what: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
