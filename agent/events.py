@@ -28,7 +28,9 @@ class EventBus:
 
     def __init__(self, queue_size: int = 1000) -> None:
         self._queue_size = queue_size
-        self._queues: set[asyncio.Queue[AgentEvent]] = set()
+        # Insertion-ordered: the wallet's flows subscribe at start-up, before any /api/events
+        # stream, so on each event they wake first (a proof request's reads start sooner).
+        self._queues: dict[asyncio.Queue[AgentEvent], None] = {}
 
     def publish(self, event: AgentEvent) -> None:
         for queue in list(self._queues):
@@ -40,11 +42,11 @@ class EventBus:
     @asynccontextmanager
     async def subscribe(self) -> AsyncIterator[asyncio.Queue[AgentEvent]]:
         queue: asyncio.Queue[AgentEvent] = asyncio.Queue(self._queue_size)
-        self._queues.add(queue)
+        self._queues[queue] = None
         try:
             yield queue
         finally:
-            self._queues.discard(queue)
+            self._queues.pop(queue, None)
 
     @property
     def subscriber_count(self) -> int:
