@@ -200,6 +200,10 @@ class Purpose(_Model):
 class ConsentPrompt(_Model):
     """Everything the learner needs to approve or decline one proof request."""
 
+    # Read back from JSON by the request book (pending.py): keep field names in pydantic's
+    # string cache, not the values (credential ids, attribute values).
+    model_config = ConfigDict(frozen=True, cache_strings="keys")
+
     exchange_id: str
     connection_id: str | None = None
     verifier: VerifierInfo
