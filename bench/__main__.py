@@ -42,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--profile", action="store_true", help="profile the controller (timings then invalid)"
     )
     args = parser.parse_args(argv)
-    args.iterations = args.iterations or (5 if args.quick else 40)
+    args.iterations = args.iterations or (5 if args.quick else 20)
     args.scale = args.scale or (500 if args.quick else 10_000)
     args.starts = args.starts or (1 if args.quick else 5)
     return args
