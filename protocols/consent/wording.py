@@ -1,6 +1,7 @@
 """Plain-words sentences for the prompt, kept in one place so the UI says things one way."""
 
 import re
+from functools import lru_cache
 
 _PREDICATE_WORDS = {
     ">=": "at least",
@@ -47,6 +48,7 @@ SELECTIVE = (
 )
 
 
+@lru_cache(maxsize=4096)  # pure; a prompt names the same few attributes per candidate
 def human_name(name: str) -> str:
     """``final_score`` and ``finalScore`` both read as ``final score``."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
