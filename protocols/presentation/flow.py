@@ -109,7 +109,7 @@ async def on_hint(
     is asked of ACA-Py before the request is checked).
     """
     book = services.requests
-    revoked = _read_revoked(services) if arriving and book.get(exchange_id) is None else None
+    revoked = _read_revoked(services) if arriving and not book.knows(exchange_id) else None
     try:
         try:
             record = await services.client.presentation_exchange(exchange_id)
@@ -135,12 +135,13 @@ async def _bring_up_to_date(
     revoked: asyncio.Future[set[str]] | None,
 ) -> None:
     book, exchange_id = services.requests, record.pres_ex_id
-    known = book.get(exchange_id)
     state = record.state or ""
     if state == "request-received":
-        if known is None:
+        if not book.knows(exchange_id):
             await _new_request(services, record, revoked or _read_revoked(services))
-    elif state == "presentation-sent":
+        return
+    known = book.get(exchange_id)
+    if state == "presentation-sent":
         if known is None:
             known = book.put(await _in_flight(services, record))
         watcher.watch(exchange_id, _approved_at(known, record))

@@ -75,6 +75,10 @@ class RequestBook:
     def lock(self, exchange_id: str) -> asyncio.Lock:
         return self._locks.setdefault(exchange_id, asyncio.Lock())
 
+    def knows(self, exchange_id: str) -> bool:
+        """Whether the request is in the book (without reading a packed prompt back)."""
+        return exchange_id in self._requests
+
     def get(self, exchange_id: str) -> PendingRequest | None:
         request = self._requests.get(exchange_id)
         packed = self._packed.get(exchange_id)

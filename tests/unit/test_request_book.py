@@ -43,6 +43,7 @@ def test_a_large_prompt_is_kept_as_json_and_read_back_equal() -> None:
     assert request.prompt is not None and candidate_count(request.prompt) >= 40
     book.put(request)
     assert EXCHANGE in book._packed and book._requests[EXCHANGE].prompt is None
+    assert book.knows(EXCHANGE) and not book.knows("another")
     assert book.get(EXCHANGE) == request
     assert book.all() == [request]
 
