@@ -35,14 +35,22 @@ async def holder_state(learner: WalletCli, exchange_id: str) -> str:
     return str(record.state)
 
 
-async def test_decline_abandons_both_sides_and_is_in_history(
-    verifier: VerifierPeer, learner: WalletCli
-) -> None:
+async def newsletter_request(
+    learner: WalletCli, verifier: VerifierPeer
+) -> tuple[str, dict[str, Any]]:
+    """The verifier asks a connected learner for an e-mail address: its pres_ex_id, and the
+    request as the learner's wallet shows it."""
     connection_id = await connect(learner, verifier)
     pres_ex_id = await verifier.request_proof_anoncreds(
         connection_id, {"email": {"name": "email"}}, name="Newsletter sign-up"
     )
-    shown = await request_at_learner(learner, verifier, pres_ex_id)
+    return pres_ex_id, await request_at_learner(learner, verifier, pres_ex_id)
+
+
+async def test_decline_abandons_both_sides_and_is_in_history(
+    verifier: VerifierPeer, learner: WalletCli
+) -> None:
+    pres_ex_id, shown = await newsletter_request(learner, verifier)
     exchange_id = shown["exchange_id"]
 
     reason = "I do not share my e-mail address."
@@ -70,11 +78,7 @@ async def test_decline_abandons_both_sides_and_is_in_history(
 
 
 async def test_without_approval_nothing_is_sent(verifier: VerifierPeer, learner: WalletCli) -> None:
-    connection_id = await connect(learner, verifier)
-    pres_ex_id = await verifier.request_proof_anoncreds(
-        connection_id, {"email": {"name": "email"}}, name="Newsletter sign-up"
-    )
-    shown = await request_at_learner(learner, verifier, pres_ex_id)
+    pres_ex_id, shown = await newsletter_request(learner, verifier)
 
     # Proving a negative takes a window: poll both sides through it.
     window_ends = time.monotonic() + UNANSWERED_WINDOW
@@ -90,11 +94,8 @@ async def test_without_approval_nothing_is_sent(verifier: VerifierPeer, learner:
 async def test_a_request_deleted_at_the_learners_agent_is_not_answered(
     verifier: VerifierPeer, learner: WalletCli
 ) -> None:
-    connection_id = await connect(learner, verifier)
-    pres_ex_id = await verifier.request_proof_anoncreds(
-        connection_id, {"email": {"name": "email"}}, name="Newsletter sign-up"
-    )
-    exchange_id = (await request_at_learner(learner, verifier, pres_ex_id))["exchange_id"]
+    pres_ex_id, shown = await newsletter_request(learner, verifier)
+    exchange_id = shown["exchange_id"]
     async with learner_admin(learner) as admin:
         await admin.request("DELETE", f"/present-proof-2.0/records/{exchange_id}")
 
