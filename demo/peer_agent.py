@@ -185,6 +185,29 @@ class PeerAgent:
 
         return await poll_until(f"{self.label}: active connection", active, timeout)
 
+    async def wait_own_connection_active(
+        self,
+        connection_id: str,
+        timeout: float = 60.0,  # noqa: ASYNC109
+    ) -> dict[str, Any]:
+        """Wait until our connection record `connection_id` is active; say its state if not.
+
+        By id rather than by DID: ids never change, while a did:peer:4 is stored long
+        and then short as the exchange goes on.
+        """
+        seen: dict[str, Any] = {}
+
+        async def active() -> dict[str, Any] | None:
+            record = await self.record("connection", connection_id)
+            seen.update(record)
+            return record if record.get("state") == "active" else None
+
+        try:
+            return await poll_until(f"{self.label}: connection {connection_id}", active, timeout)
+        except TimeoutError as error:
+            state = f"state {seen.get('state')!r}, rfc23_state {seen.get('rfc23_state')!r}"
+            raise TimeoutError(f"{error}; the record was last in {state}") from None
+
     async def record(self, kind: RecordKind, record_id: str) -> dict[str, Any]:
         return await self.call("GET", RECORD_PATHS[kind].format(record_id))
 

@@ -166,7 +166,7 @@ async def test_issuer_connects_to_the_learners_own_invitation(
     assert own["qr_svg"].startswith("<svg") and "<script" not in own["qr_svg"]
     assert "href" not in own["qr_svg"]
     assert decode_invitation(own["url"]) == own["invitation"]
-    await issuer.receive_invitation(own["invitation"])
+    oob = await issuer.receive_invitation(own["invitation"])
 
     async def learner_sees_issuer() -> dict[str, Any] | None:
         code, body = await call(learner, "GET", "/api/connections")
@@ -176,9 +176,5 @@ async def test_issuer_connects_to_the_learners_own_invitation(
     mine = await poll_until("the learner's side to be active", learner_sees_issuer)
     assert mine["label"] == issuer.label
 
-    async def issuer_active() -> dict[str, Any] | None:
-        body = await issuer.call("GET", "/connections", my_did=mine["their_did"])
-        active = [c for c in body["results"] if c["state"] == "active"]
-        return active[0] if active else None
-
-    await poll_until("the issuer's side to be active", issuer_active)
+    theirs = await issuer.wait_own_connection_active(oob["connection_id"])
+    assert theirs["my_did"] == mine["their_did"]

@@ -69,7 +69,7 @@ async def test_learner_receives_through_the_mediator(
     routed = {entry["recipient_key"] for entry in keylists["results"]}
     assert learner_key in routed
 
-    await issuer.receive_invitation(own["invitation"])
+    oob = await issuer.receive_invitation(own["invitation"])
 
     async def active() -> dict[str, Any] | None:
         body = await call(mediated_learner, "GET", "/api/connections")
@@ -78,11 +78,8 @@ async def test_learner_receives_through_the_mediator(
 
     connection = await poll_until("the learner's connection via the mediator", active)
 
-    async def issuer_side() -> dict[str, Any] | None:
-        body = await issuer.call("GET", "/connections", my_did=connection["their_did"])
-        return next((c for c in body["results"] if c["state"] == "active"), None)
-
-    issuer_connection = await poll_until("the issuer's side to be active", issuer_side)
+    issuer_connection = await issuer.wait_own_connection_active(oob["connection_id"])
+    assert issuer_connection["my_did"] == connection["their_did"]
     await issuer.offer_ld_credential(
         issuer_connection["connection_id"], "ed25519", SAMPLE_MICROCREDENTIAL
     )
