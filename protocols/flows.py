@@ -18,4 +18,7 @@ from wallet.credentials.sync import credentials_flow
 
 Flow = Callable[[WalletServices], Coroutine[Any, Any, None]]
 
-FLOWS: list[Flow] = [offers_flow, credentials_flow, presentation_flow, connection_cache_flow]
+# Order matters a little: each flow subscribes to the bus as it starts, and on every event
+# the subscribers wake in that order. The presentation flow goes first so a proof request's
+# read leaves for ACA-Py before the other flows look at the same webhook.
+FLOWS: list[Flow] = [presentation_flow, offers_flow, credentials_flow, connection_cache_flow]

@@ -104,6 +104,23 @@ async def test_a_second_hint_does_not_rebuild_or_announce_again(wallet: Wallet) 
     assert wallet.services.requests.get(EXCHANGE) is first
 
 
+async def test_a_second_request_from_the_same_verifier_reuses_its_connection(
+    wallet: Wallet,
+) -> None:
+    wallet.admin.add(degree_request(), anoncreds_candidates())
+    second = {**degree_request(), "pres_ex_id": "second-request", "thread_id": "second-thread"}
+    wallet.admin.add(second, anoncreds_candidates())
+    await wallet.hint()
+    await wallet.hint("second-request")
+    connection_reads = [c for c in wallet.admin.calls if c.startswith("GET /connections/")]
+    assert connection_reads == [f"GET /connections/{CONNECTION['connection_id']}"]
+    for exchange_id in (EXCHANGE, "second-request"):
+        pending = wallet.services.requests.get(exchange_id)
+        assert pending is not None and pending.answerable
+        assert pending.verifier.label == "Acme Hiring"
+        assert pending.verifier.did == CONNECTION["their_did"]
+
+
 async def test_a_hostile_request_is_refused_without_searching_the_wallet(wallet: Wallet) -> None:
     many = {f"a{i}": {"name": f"attribute_{i}"} for i in range(1000)}
     request = {**anoncreds_request(), "requested_attributes": many, "requested_predicates": {}}
