@@ -43,13 +43,15 @@ async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
             ms_since(started, time.perf_counter()),
         )
     else:
+        # One request is open at a time, so the first prompt after the mark is this one;
+        # the webhook event it answers is looked up afterwards, off the timed interval.
+        prompted = await stage.events.wait("request_received", after=event_mark)
+        exchange_id = prompted.data["exchange_id"]
         hook_event = await stage.events.wait(
-            PRESENT, after=event_mark, thread_id=thread, state="request-received"
+            PRESENT, after=event_mark, pres_ex_id=exchange_id, state="request-received"
         )
-        exchange_id = hook_event.data["pres_ex_id"]
-        prompted = await stage.events.wait(
-            "request_received", after=event_mark, exchange_id=exchange_id
-        )
+        if hook_event.data.get("thread_id") != thread:
+            raise RuntimeError(f"the wallet prompted for another request than the {kind} one")
         if not prompted.data.get("answerable"):
             raise RuntimeError(f"the wallet cannot answer the {kind} request: {prompted.data}")
         prompt_ms = (prompted.stamped - hook_event.stamped).total_seconds() * 1000

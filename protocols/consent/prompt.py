@@ -20,7 +20,7 @@ MIXED_SUBJECTS = (
 
 
 def build_prompt(
-    request_record: Mapping[str, Any],
+    request_record: Mapping[str, Any] | ProofRequest,
     candidates: Sequence[Mapping[str, Any]] | CandidateSet,
     trust_list: TrustList,
     connection_label: str | None,
@@ -28,8 +28,15 @@ def build_prompt(
     verifier_did: str | None = None,
     now: datetime | None = None,
 ) -> ConsentPrompt:
-    """Build the prompt; raises ``HostileRequestError`` for requests never to answer."""
-    request = parse_request(request_record)
+    """Build the prompt; raises ``HostileRequestError`` for requests never to answer.
+
+    `request_record` is the exchange record, or the request `parse_request` already read
+    from it (a caller that checked the request first need not parse it twice).
+    """
+    if isinstance(request_record, ProofRequest):
+        request = request_record
+    else:
+        request = parse_request(request_record)
     found = candidates if isinstance(candidates, CandidateSet) else parse_candidates(candidates)
     items: list[PromptItem] = []
     if request.anoncreds:

@@ -59,9 +59,8 @@ async def read_request(
     names them as revoked instead of offering them. `narrow` is the wallet's own DIF
     pre-filter (narrowing.py), tried before ACA-Py's full list.
     """
-    raw = record.model_dump()
     try:
-        request = parse_request(raw)
+        request = parse_request(record.model_dump())
     except HostileRequestError as error:
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
         verifier = await _verifier(client, record.connection_id, trust, connections)
@@ -79,7 +78,7 @@ async def read_request(
     candidates = mark_revoked(found.entries, await revoked if revoked is not None else set())
     started = time.perf_counter()
     try:
-        prompt = build_prompt(raw, candidates, trust, verifier.label, verifier_did=verifier.did)
+        prompt = build_prompt(request, candidates, trust, verifier.label, verifier_did=verifier.did)
     except HostileRequestError as error:
         return _refused(record, verifier, str(error))
     if found.dif_truncated:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from protocols.consent import ConsentPrompt, build_prompt
+from protocols.consent import ConsentPrompt, build_prompt, parse_request
 from tests.unit.test_consent_fixtures import (
     HOLDER_BLS,
     HOLDER_ED,
@@ -204,3 +204,10 @@ def test_pick_rules_make_descriptors_optional() -> None:
     assert prompt.answerable
     assert [i.required for i in prompt.items] == [False, False]
     assert prompt.pick_rules[0].descriptor_ids == ["degree_input", "badge_input"]
+
+
+def test_a_request_already_parsed_builds_the_same_prompt() -> None:
+    record = exchange_record({"dif": dif_request()})
+    parsed = parse_request(record)
+    from_record = build_prompt(record, dif_candidates(), TRUST, "Acme HR", now=NOW)
+    assert build_prompt(parsed, dif_candidates(), TRUST, "Acme HR", now=NOW) == from_record
