@@ -39,10 +39,6 @@ class ConnectionCache:
             self._kept[connection_id] = record
         return record
 
-    def kept(self, connection_id: str) -> ConnectionRecord | None:
-        """The record if it is kept, without asking ACA-Py."""
-        return self._kept.get(connection_id)
-
     async def label(self, connection_id: str | None) -> str | None:
         """The peer's label, or None when there is no connection or it cannot be read."""
         if not connection_id:

@@ -51,13 +51,13 @@ async def read_request(
 ) -> PendingRequest:
     """Build the pending request for a `request-received` record.
 
-    The verifier's connection (unless cached) and the candidates are read at the same
-    time: both are round trips to ACA-Py and neither needs the other. `count_w3c` (at least
-    the number of W3C credentials held) sizes a full DIF candidate query so no match is cut
-    off. Candidates whose ACA-Py id is in `revoked` (the wallet knows from a notice or the
-    status list; an index read that runs beside the round trips) are marked, so the prompt
-    names them as revoked instead of offering them. `narrow` is the wallet's own DIF
-    pre-filter (narrowing.py), tried before ACA-Py's full list.
+    The verifier's connection and the candidates are read at the same time: both are
+    round trips to ACA-Py and neither needs the other. `count_w3c` (at least the number of
+    W3C credentials held) sizes a full DIF candidate query so no match is cut off. Candidates
+    whose ACA-Py id is in `revoked` (the wallet knows from a notice or the status list; an
+    index read that runs beside the round trips) are marked, so the prompt names them as
+    revoked instead of offering them. `narrow` is the wallet's own DIF pre-filter
+    (narrowing.py), tried before ACA-Py's full list.
     """
     try:
         request = parse_request(record.model_dump())
@@ -65,16 +65,18 @@ async def read_request(
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
         verifier = await _verifier(client, record.connection_id, trust, connections)
         return _refused(record, verifier, str(error))
-    kept = _kept_verifier(record.connection_id, trust, connections)
-    candidates_read = fetch_candidate_set(
-        client, record.pres_ex_id, request, narrow=narrow, count_w3c=count_w3c
+    # The candidates call is awaited here so it leaves at once (a task would start it one
+    # switch later); the verifier, usually cached, is read beside it as a task.
+    verifier_read = asyncio.ensure_future(
+        _verifier(client, record.connection_id, trust, connections)
     )
-    if kept is None:
-        verifier, found = await asyncio.gather(
-            _verifier(client, record.connection_id, trust, connections), candidates_read
+    try:
+        found = await fetch_candidate_set(
+            client, record.pres_ex_id, request, narrow=narrow, count_w3c=count_w3c
         )
-    else:  # awaited here, the candidates call leaves now, not after a task switch
-        verifier, found = kept, await candidates_read
+        verifier = await verifier_read
+    finally:
+        verifier_read.cancel()  # no-op once read; stops the read if the candidates failed
     candidates = mark_revoked(found.entries, await revoked if revoked is not None else set())
     started = time.perf_counter()
     try:
@@ -133,16 +135,6 @@ def with_truncation_warning(prompt: ConsentPrompt) -> ConsentPrompt:
     return prompt.model_copy(update={"items": items})
 
 
-def _kept_verifier(
-    connection_id: str | None, trust: TrustList, connections: ConnectionCache | None
-) -> VerifierInfo | None:
-    """The verifier from the connection cache alone; None when ACA-Py must be asked."""
-    if not connection_id or connections is None:
-        return None
-    connection = connections.kept(connection_id)
-    return None if connection is None else _verifier_of(connection, trust)
-
-
 async def _verifier(
     client: AdminClient,
     connection_id: str | None,
@@ -161,10 +153,6 @@ async def _verifier(
             LOGGER.warning("connection %s of a proof request: %s", connection_id, error)
     if connection is None:
         return verifier_info(None, None, trust)
-    return _verifier_of(connection, trust)
-
-
-def _verifier_of(connection: ConnectionRecord, trust: TrustList) -> VerifierInfo:
     did = connection.their_public_did or connection.their_did
     return verifier_info(connection.their_label, did, trust)
 
