@@ -60,7 +60,7 @@ async def read_request(
     (narrowing.py), tried before ACA-Py's full list.
     """
     try:
-        request = parse_request(record.model_dump())
+        request = parse_request(_request_fields(record))
     except HostileRequestError as error:
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
         verifier = await _verifier(client, record.connection_id, trust, connections)
@@ -111,6 +111,16 @@ async def read_request(
         prompt=prompt,
         build_ms=build_ms,
     )
+
+
+def _request_fields(record: PresentationExchangeRecord) -> dict[str, Any]:
+    """What `parse_request` reads, without copying the whole record (`model_dump`)."""
+    return {
+        "pres_ex_id": record.pres_ex_id,
+        "connection_id": record.connection_id,
+        "by_format": record.by_format,
+        "pres_request": record.pres_request,
+    }
 
 
 def mark_revoked(entries: list[dict[str, Any]], revoked: set[str]) -> list[dict[str, Any]]:
