@@ -219,13 +219,16 @@ def _release_when_quiet(services: WalletServices) -> None:
     global _release
     loop = asyncio.get_running_loop()
     if len(services.requests) == 0 and (_release is None or _release[0] is not loop):
-        _release = (loop, loop.call_later(RELEASE_AFTER_SECONDS, _release_now))
+        _release = (loop, loop.call_later(RELEASE_AFTER_SECONDS, _release_now, services))
 
 
-def _release_now() -> None:
+def _release_now(services: WalletServices) -> None:
+    """Release unless a request arrived during the pause: its prompt is being built or
+    shown, and its own end schedules the next release."""
     global _release
     _release = None
-    release_memory()
+    if len(services.requests) == 0:
+        release_memory()
 
 
 async def _in_flight(
