@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 
 from bench.results import BenchResults
-from bench.stats import Summary, TargetCheck, ratio
+from bench.stats import Summary, TargetCheck, ratio, ratio_interval
 
 OVERHEAD_LIMIT = 1.10
 PROMPT_LIMIT_MS = 30.0
@@ -24,8 +24,14 @@ def _x(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:.2f}x"
 
 
+def _span(interval: tuple[float, float] | None) -> str:
+    if interval is None or math.isnan(interval[0]):
+        return "-"
+    return f"{interval[0]:.2f}-{interval[1]:.2f}x"
+
+
 def overhead_rows(results: BenchResults) -> list[list[str]]:
-    """flow | n | bare p50 | bare p95 | wallet p50 | wallet p95 | ratio p50 | ratio p95."""
+    """flow | n | bare p50 | p95 | wallet p50 | p95 | ratio p50 | its 95% interval | ratio p95."""
     rows = []
     for series in [*results.overhead, results.start_ms]:
         bare, wallet = Summary.of(series.bare_ms), Summary.of(series.wallet_ms)
@@ -38,6 +44,7 @@ def overhead_rows(results: BenchResults) -> list[list[str]]:
                 _ms(wallet.p50),
                 _ms(wallet.p95),
                 _x(ratio(wallet.p50, bare.p50)),
+                _span(ratio_interval(series.wallet_ms, series.bare_ms)),
                 _x(ratio(wallet.p95, bare.p95)),
             ]
         )
@@ -60,6 +67,7 @@ def targets(results: BenchResults) -> list[TargetCheck]:
             ratio(Summary.of(series.wallet_ms).p50, Summary.of(series.bare_ms).p50),
             OVERHEAD_LIMIT,
             "x",
+            ratio_interval(series.wallet_ms, series.bare_ms),
         )
         for series in results.overhead
     ]
@@ -102,6 +110,7 @@ def render(results: BenchResults) -> str:
                 "wallet p50",
                 "wallet p95",
                 "ratio p50",
+                "p50 ratio 95% interval",
                 "ratio p95",
             ],
             overhead_rows(results),
@@ -144,9 +153,15 @@ def render(results: BenchResults) -> str:
     parts += [
         "",
         table(
-            ["target", "measured", "limit", "verdict"],
+            ["target", "measured", "95% interval", "limit", "verdict"],
             [
-                [c.name, f"{c.measured:.2f} {c.unit}", f"{c.limit:g} {c.unit}", c.verdict]
+                [
+                    c.name,
+                    f"{c.measured:.2f} {c.unit}",
+                    _span(c.interval),
+                    f"{c.limit:g} {c.unit}",
+                    c.verdict,
+                ]
                 for c in checks
             ],
         ),
@@ -165,7 +180,14 @@ def _calls(routes: dict[str, float]) -> str:
 def write_json(results: BenchResults, path: Path) -> None:
     document = json.loads(results.model_dump_json())
     document["targets"] = [
-        {"name": c.name, "measured": c.measured, "limit": c.limit, "unit": c.unit, "met": c.met}
+        {
+            "name": c.name,
+            "measured": c.measured,
+            "interval": list(c.interval) if c.interval else None,
+            "limit": c.limit,
+            "unit": c.unit,
+            "met": c.met,
+        }
         for c in targets(results)
     ]
     path.write_text(json.dumps(document, indent=2, allow_nan=True))

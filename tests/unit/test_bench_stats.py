@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bench.report import overhead_rows, render, table, targets, write_json
 from bench.results import BenchResults
-from bench.stats import Summary, TargetCheck, percentile, ratio
+from bench.stats import Summary, TargetCheck, percentile, ratio, ratio_interval
 
 
 def test_percentile_interpolates_between_closest_ranks() -> None:
@@ -41,6 +41,24 @@ def test_ratio_is_wallet_over_bare_and_nan_when_undefined() -> None:
     assert ratio(110.0, 100.0) == pytest.approx(1.1)
     assert math.isnan(ratio(1.0, 0.0))
     assert math.isnan(ratio(math.nan, 1.0))
+
+
+def test_ratio_interval_brackets_the_ratio_and_is_repeatable() -> None:
+    wallet = [10.0 + i % 7 for i in range(60)]
+    bare = [9.0 + i % 5 for i in range(60)]
+    low, high = ratio_interval(wallet, bare)
+    point = ratio(percentile(wallet, 0.5), percentile(bare, 0.5))
+    assert low <= point <= high and low < high
+    assert ratio_interval(wallet, bare) == (low, high)
+    assert all(math.isnan(v) for v in ratio_interval([], bare))
+
+
+def test_ratio_interval_excludes_one_only_when_the_sides_clearly_differ() -> None:
+    same = [10.0 + (i * 37) % 11 for i in range(60)]
+    low, high = ratio_interval(same, list(reversed(same)))
+    assert low < 1.0 < high
+    slower = [v * 1.5 for v in same]
+    assert ratio_interval(slower, same)[0] > 1.3
 
 
 def test_target_verdicts_include_not_measured() -> None:
@@ -78,6 +96,8 @@ def test_rows_table_and_json_carry_the_numbers(tmp_path: Path) -> None:
     row = overhead_rows(results)[0]
     assert row[:6] == ["invitation -> connection active", "3", "110.0", "119.0", "130.0", "139.0"]
     assert row[6] == "1.18x"
+    low, high = ratio_interval(results.overhead[0].wallet_ms, results.overhead[0].bare_ms)
+    assert row[7] == f"{low:.2f}-{high:.2f}x" and row[8] == "1.17x"
     text = table(["a", "bb"], [["1", "2"]])
     assert text.splitlines() == ["| a | bb |", "|---|----|", "| 1 | 2  |"]
     assert "MISSED" in render(results)
@@ -86,6 +106,8 @@ def test_rows_table_and_json_carry_the_numbers(tmp_path: Path) -> None:
     document = json.loads(path.read_text())
     assert document["overhead"][0]["wallet_ms"] == [120.0, 130.0, 140.0]
     assert {t["name"] for t in document["targets"]} >= {"prompt after webhook p95"}
+    overhead = next(t for t in document["targets"] if t["name"].startswith("overhead"))
+    assert overhead["interval"] == [low, high]
 
 
 def test_admin_calls_are_counted_by_route_without_didcomm_messages() -> None:
