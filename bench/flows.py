@@ -76,8 +76,17 @@ async def connect(stage: Stage, side: Side, to: Literal["issuer", "verifier"]) -
     return ms_since(started, hook.at)
 
 
-async def offer(stage: Stage, connection_id: str, kind: CredKind, **changes: Any) -> str:
-    """The issuer offers; returns the exchange's thread id (both holders see the same)."""
+async def offer(
+    stage: Stage,
+    connection_id: str,
+    kind: CredKind,
+    cred_def_id: str | None = None,
+    **changes: Any,
+) -> str:
+    """The issuer offers; returns the exchange's thread id (both holders see the same).
+
+    AnonCreds offers use the bench's credential definition unless `cred_def_id` names one.
+    """
     issuer = stage.peers.issuer
     if kind == "anoncreds":
         preview = {
@@ -87,7 +96,7 @@ async def offer(stage: Stage, connection_id: str, kind: CredKind, **changes: Any
         body = {
             "connection_id": connection_id,
             "credential_preview": preview,
-            "filter": {"anoncreds": {"cred_def_id": stage.peers.cred_def_id}},
+            "filter": {"anoncreds": {"cred_def_id": cred_def_id or stage.peers.cred_def_id}},
             "auto_remove": False,
         }
         record = await issuer.call("POST", "/issue-credential-2.0/send-offer", body)
@@ -96,10 +105,10 @@ async def offer(stage: Stage, connection_id: str, kind: CredKind, **changes: Any
     return str((await issuer.cred_record(cred_ex_id))["cred_ex_record"]["thread_id"])
 
 
-async def issue(stage: Stage, side: Side, kind: CredKind) -> float:
+async def issue(stage: Stage, side: Side, kind: CredKind, cred_def_id: str | None = None) -> float:
     """Offer accepted -> credential stored (bare: ACA-Py's `done`; wallet: the offer `done`)."""
     mark, event_mark = stage.hooks.mark(), stage.events.mark()
-    thread = await offer(stage, stage.issuer_conn[side], kind)
+    thread = await offer(stage, stage.issuer_conn[side], kind, cred_def_id)
     if side == "bare":
         hook = await stage.hooks.wait(
             "bare", ISSUE, state_is("offer-received", thread_id=thread), after=mark

@@ -31,7 +31,12 @@ def order(iteration: int) -> tuple[Side, Side]:
 async def open_stage(
     base: Path, hooks: HookBoard, peers: Peers, profile_to: Path | None = None
 ) -> Stage:
-    """Both holders started, connected to both peers, each holding one of every credential."""
+    """Both holders started, connected to both peers, each holding one of every credential.
+
+    The AnonCreds one is the only credential of the proof requests' definition: the timed
+    offers issue under another, so every proof iteration matches the same credentials (how
+    prompts grow with many matches is the scale run's subject).
+    """
     env = peers.host.agent_env
     bare = BareHolder.launch(base / "bare", hooks.base_url("bare"), hooks.secret, env)
     wallet = WalletHolder(base / "wallet-run", env, profile_to)
@@ -47,7 +52,7 @@ async def open_stage(
         await connect(stage, side, "issuer")
         await connect(stage, side, "verifier")
         for kind in ("anoncreds", "ed25519", "bbs"):
-            await issue(stage, side, kind)
+            await issue(stage, side, kind, peers.proof_cred_def_id)  # what the proofs use
     return stage
 
 

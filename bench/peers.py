@@ -2,7 +2,9 @@
 
 They are the same code the demo and the integration tests run (`demo/peers.py`); the bench
 only adds a `--webhook-url` so the end of every flow is pushed, not polled, and registers
-one credential definition without revocation for the many credentials it issues.
+two credential definitions without revocation: one for the many credentials it issues, and
+one for the single credential each holder proves with, so a proof request matches the same
+credentials in every iteration however many offers came before it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from demo.peer_verifier import VERIFIER_ARGS, VERIFIER_LABEL, VerifierPeer
 from demo.peers import DidWebHostProcess, start_didweb_host
 
 BENCH_CRED_DEF_TAG = "bench"
+PROOF_CRED_DEF_TAG = "bench-proofs"
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Peers:
     issuer: IssuerPeer
     verifier: VerifierPeer
     cred_def_id: str  # no revocation: cheap to issue by the hundred
+    proof_cred_def_id: str  # what the timed proof requests ask for
 
     async def stop(self) -> None:
         await asyncio.gather(self.issuer.stop(), self.verifier.stop(), return_exceptions=True)
@@ -42,15 +46,16 @@ async def start_peers(base: Path, hooks: HookBoard) -> Peers:
     )
     issuer.publish_dir = host.root / "issuers" / slug / "anoncreds"
     await issuer.prepare(host, slug)
-    return Peers(host, issuer, verifier, await _bench_cred_def(issuer))
+    many = await _bench_cred_def(issuer, BENCH_CRED_DEF_TAG)
+    return Peers(host, issuer, verifier, many, await _bench_cred_def(issuer, PROOF_CRED_DEF_TAG))
 
 
-async def _bench_cred_def(issuer: IssuerPeer) -> str:
+async def _bench_cred_def(issuer: IssuerPeer, tag: str) -> str:
     body = {
         "credential_definition": {
             "issuerId": issuer.didweb_did,
             "schemaId": issuer.schema_id,
-            "tag": BENCH_CRED_DEF_TAG,
+            "tag": tag,
         },
         "options": {"support_revocation": False},
     }

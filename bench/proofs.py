@@ -24,7 +24,9 @@ class ProofTiming:
 
 async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
     mark, event_mark = stage.hooks.mark(), stage.events.mark()
-    pres_ex_id = await request(stage, stage.verifier_conn[side], kind, stage.peers.cred_def_id)
+    pres_ex_id = await request(
+        stage, stage.verifier_conn[side], kind, stage.peers.proof_cred_def_id
+    )
     thread = str((await stage.peers.verifier.pres_record(pres_ex_id))["thread_id"])
     if side == "bare":
         hook = await stage.hooks.wait(
