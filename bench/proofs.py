@@ -6,12 +6,13 @@ requested proof type for DIF), all attributes revealed.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from bench.flows import PRESENT, ProofKind, Side, Stage, ms_since, request
-from bench.hooks import state_is
+from bench.hooks import Hook, state_is
 
 PROOF_TYPES = {"bbs selective": "BbsBlsSignature2020", "ed25519": "Ed25519Signature2020"}
 
@@ -23,20 +24,24 @@ class ProofTiming:
 
 
 async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
+    """One request is open at a time, so the first `request-received` after the mark is this
+    one: each holder reacts to it at once, and the request's thread is checked afterwards,
+    so the bench's own call to the verifier never overlaps the interval it times."""
     mark, event_mark = stage.hooks.mark(), stage.events.mark()
-    pres_ex_id = await request(
-        stage, stage.verifier_conn[side], kind, stage.peers.proof_cred_def_id
-    )
-    thread = str((await stage.peers.verifier.pres_record(pres_ex_id))["thread_id"])
-    if side == "bare":
-        hook = await stage.hooks.wait(
-            "bare", PRESENT, state_is("request-received", thread_id=thread), after=mark
+    # Bare's reaction waits beside the verifier's call, as the wallet's controller does.
+    reacting = asyncio.create_task(_bare_reads(stage, mark)) if side == "bare" else None
+    try:
+        pres_ex_id = await request(
+            stage, stage.verifier_conn[side], kind, stage.peers.proof_cred_def_id
         )
-        exchange_id = hook.payload["pres_ex_id"]
-        path = f"/present-proof-2.0/records/{exchange_id}"
-        await stage.bare.call("GET", path)
-        candidates = await stage.bare.call("GET", f"{path}/credentials", limit=100)
-        prompt_ms = ms_since(hook.at, time.perf_counter())
+    except BaseException:
+        if reacting is not None:
+            reacting.cancel()
+        raise
+    if reacting is not None:
+        hook, candidates, prompt_ms = await reacting
+        path = f"/present-proof-2.0/records/{hook.payload['pres_ex_id']}"
+        await _same_thread(stage, pres_ex_id, hook.payload.get("thread_id"), kind)
         body = bare_choice(kind, candidates)
         started = time.perf_counter()
         await stage.bare.call("POST", f"{path}/send-presentation", body)
@@ -45,15 +50,12 @@ async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
             ms_since(started, time.perf_counter()),
         )
     else:
-        # One request is open at a time, so the first prompt after the mark is this one;
-        # the webhook event it answers is looked up afterwards, off the timed interval.
         prompted = await stage.events.wait("request_received", after=event_mark)
         exchange_id = prompted.data["exchange_id"]
         hook_event = await stage.events.wait(
             PRESENT, after=event_mark, pres_ex_id=exchange_id, state="request-received"
         )
-        if hook_event.data.get("thread_id") != thread:
-            raise RuntimeError(f"the wallet prompted for another request than the {kind} one")
+        await _same_thread(stage, pres_ex_id, hook_event.data.get("thread_id"), kind)
         if not prompted.data.get("answerable"):
             raise RuntimeError(f"the wallet cannot answer the {kind} request: {prompted.data}")
         prompt_ms = (prompted.stamped - hook_event.stamped).total_seconds() * 1000
@@ -68,6 +70,22 @@ async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
     if done.payload.get("verified") != "true":
         raise RuntimeError(f"the verifier did not verify the {kind} proof from {side}")
     return ProofTiming(prompt_ms, ms_since(started, done.at))
+
+
+async def _bare_reads(stage: Stage, mark: int) -> tuple[Hook, list[dict[str, Any]], float]:
+    """Bare's answer to its ACA-Py's webhook: the record and its candidates, timed."""
+    hook = await stage.hooks.wait("bare", PRESENT, state_is("request-received"), after=mark)
+    path = f"/present-proof-2.0/records/{hook.payload['pres_ex_id']}"
+    await stage.bare.call("GET", path)
+    candidates = await stage.bare.call("GET", f"{path}/credentials", limit=100)
+    return hook, candidates, ms_since(hook.at, time.perf_counter())
+
+
+async def _same_thread(stage: Stage, pres_ex_id: str, thread: object, kind: ProofKind) -> None:
+    """The holder's request is the one the verifier just sent (same DIDComm thread)."""
+    sent = (await stage.peers.verifier.pres_record(pres_ex_id))["thread_id"]
+    if thread != sent:
+        raise RuntimeError(f"the holder answered another request than the {kind} one")
 
 
 def bare_choice(kind: ProofKind, candidates: list[dict[str, Any]]) -> dict[str, Any]:
