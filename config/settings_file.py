@@ -30,12 +30,37 @@ EDITABLE = (
 ENV_PREFIX = "LEARNER_WALLET_"
 
 
-class SettingsRefused(Exception):
-    """The change names settings that cannot be edited or values the rules do not allow."""
+# What can be wrong with one setting; the screens turn each into a sentence.
+PROBLEM_OF_ERROR_TYPE = {
+    "string_too_short": "too_short",
+    "string_too_long": "too_long",
+    "string_type": "not_text",
+    "float_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "int_parsing": "not_a_number",
+    "int_type": "not_a_number",
+    "finite_number": "not_a_number",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "literal_error": "not_allowed",
+    "list_type": "not_a_list",
+    "extra_forbidden": "not_editable",
+}
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+
+class SettingsRefused(Exception):
+    """The change names settings that cannot be edited or values the rules do not allow.
+
+    `problems` maps each setting at fault to what is wrong with it (a word of
+    PROBLEM_OF_ERROR_TYPE's values, or `invalid`); `detail` says it for experts.
+    """
+
+    def __init__(self, problems: dict[str, str], detail: str) -> None:
+        super().__init__(detail)
         self.problems = problems
+        self.detail = detail
 
 
 def saved_values(config_file: Path) -> dict[str, Any]:
@@ -60,13 +85,20 @@ def save_settings(config_file: Path, changes: dict[str, Any]) -> WalletSettings:
     Nothing is written unless the merged settings validate; the new file replaces the
     old in one rename, readable by its owner only.
     """
+    settings, text = settings_text(config_file, changes)
+    _replace(config_file, text)
+    return settings
+
+
+def settings_text(config_file: Path, changes: dict[str, Any]) -> tuple[WalletSettings, str]:
+    """The settings the file would hold with `changes`, and its text; writes nothing.
+
+    SettingsRefused names every setting at fault.
+    """
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise SettingsRefused(
-            [
-                f"{name}: cannot be changed here; editable are {', '.join(EDITABLE)}"
-                for name in unknown
-            ]
+            dict.fromkeys(unknown, "not_editable"), f"editable are {', '.join(EDITABLE)}"
         )
     merged = saved_values(config_file)
     for name, value in changes.items():
@@ -77,14 +109,13 @@ def save_settings(config_file: Path, changes: dict[str, Any]) -> WalletSettings:
     try:
         settings = WalletSettings.model_validate(merged)  # the rules only: no env, no file
     except ValidationError as error:
-        raise SettingsRefused(_problems(error)) from None
+        raise SettingsRefused(*_problems(error)) from None
     written = settings.model_dump(mode="json", include=set(merged))
     try:
         text = toml_text(written)
     except ValueError as error:
-        raise SettingsRefused([f"settings: {error}"]) from None
-    _replace(config_file, text)
-    return settings
+        raise SettingsRefused(dict.fromkeys(changes, "invalid"), str(error)) from None
+    return settings, text
 
 
 def overridden(names: list[str]) -> list[str]:
@@ -147,14 +178,12 @@ def _replace(config_file: Path, text: str) -> None:
         raise
 
 
-def _problems(error: ValidationError) -> list[str]:
-    problems = []
+def _problems(error: ValidationError) -> tuple[dict[str, str], str]:
+    """Each setting at fault with what is wrong with it, and pydantic's words for experts."""
+    problems: dict[str, str] = {}
+    details = []
     for problem in error.errors():
         name = ".".join(str(part) for part in problem["loc"][:1]) or "settings"
-        field = WalletSettings.model_fields.get(name)
-        allowed = f" ({field.description})" if field and field.description else ""
-        if problem["type"] == "extra_forbidden":
-            problems.append(f"{name}: unknown setting in the file; remove it from config.toml")
-            continue
-        problems.append(f"{name}: {problem['msg']}{allowed}")
-    return problems
+        problems.setdefault(name, PROBLEM_OF_ERROR_TYPE.get(problem["type"], "invalid"))
+        details.append(f"{name}: {problem['msg']}")
+    return problems, "; ".join(details)

@@ -46,9 +46,7 @@ async def accept_invitation(
         raise _refused(error) from None
     if not oob.connection_id:
         raise InvitationError(
-            "invitation_refused",
-            "the wallet's agent took the invitation but made no connection from it",
-            "ask the inviter for a new invitation",
+            "invitation_refused", "the wallet's agent took the invitation but made no connection"
         )
     try:
         record = await client.connection(oob.connection_id)
@@ -63,13 +61,5 @@ async def accept_invitation(
 
 def _refused(error: AdminApiError) -> InvitationError:
     if error.status is None or error.status >= 500:
-        return InvitationError(
-            "agent_unavailable",
-            f"the wallet's agent could not take the invitation: {error}",
-            "wait until `learner-wallet status` says ready, then try again",
-        )
-    return InvitationError(
-        "invitation_refused",
-        f"the wallet's agent refused the invitation: {error}",
-        "ask the inviter for a new invitation",
-    )
+        return InvitationError("agent_unavailable", str(error))
+    return InvitationError("invitation_refused", str(error))

@@ -1,4 +1,5 @@
-"""Why an invitation could not be used, in words the learner can act on."""
+"""Why an invitation could not be used: a code (and a finer reason) the screens put into the
+learner's words, and a technical detail for experts."""
 
 from __future__ import annotations
 
@@ -27,13 +28,24 @@ STATUS: dict[InvitationErrorCode, int] = {
 
 
 class InvitationError(Exception):
-    """An invitation was rejected before anything was created; `hint` says what to try."""
+    """An invitation was rejected before anything was created.
 
-    def __init__(self, code: InvitationErrorCode, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
+    `code` and `reason` choose the learner's sentence (`error.<code>.<reason>` in the UI's
+    catalogues), `params` fill it; `detail` says exactly what was wrong, for experts.
+    """
+
+    def __init__(
+        self,
+        code: InvitationErrorCode,
+        detail: str,
+        reason: str | None = None,
+        **params: object,
+    ) -> None:
+        super().__init__(detail)
         self.code: InvitationErrorCode = code
-        self.message = message
-        self.hint = hint
+        self.detail = detail
+        self.reason = reason
+        self.params = params
 
     @property
     def status(self) -> int:

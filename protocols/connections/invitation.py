@@ -24,7 +24,6 @@ MAX_INVITATION_BYTES = 64 * 1024
 OOB_TYPE_SUFFIXES = ("out-of-band/1.1/invitation", "out-of-band/1.0/invitation")
 SUPPORTED_HANDSHAKES = frozenset({"didexchange/1.0", "didexchange/1.1"})
 DIDCOMM_PREFIXES = ("https://didcomm.org/", "did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/")
-ASK_FOR_NEW = "ask the issuer or verifier for a new invitation link or QR code"
 
 
 def unqualified(message_type: str) -> str:
@@ -85,7 +84,7 @@ def parse_invitation(text: str) -> Invitation | ShortLink:
     """Read what the learner pasted; raise InvitationError saying what is wrong."""
     text = text.strip()
     if not text:
-        raise InvitationError("malformed_invitation", "the invitation is empty", ASK_FOR_NEW)
+        raise InvitationError("malformed_invitation", "the invitation is empty", "empty")
     check_size(text.encode("utf-8"))
     if text.startswith("{"):
         return invitation_from_json(_json(text, "the invitation"))
@@ -97,7 +96,7 @@ def check_size(data: bytes) -> None:
         raise InvitationError(
             "invitation_too_large",
             f"the invitation is {len(data)} bytes; at most {MAX_INVITATION_BYTES} are accepted",
-            "an invitation is usually under 2 KB; check that the right text was pasted",
+            limit_kb=MAX_INVITATION_BYTES // 1024,
         )
 
 
@@ -112,9 +111,8 @@ def _from_url(text: str) -> Invitation | ShortLink:
         return ShortLink(text)
     raise InvitationError(
         "malformed_invitation",
-        "this is neither an invitation link (with ?oob= or ?c_i=), a short link, "
-        "nor invitation JSON",
-        ASK_FOR_NEW,
+        "neither a link with ?oob= or ?c_i=, a short link, nor invitation JSON",
+        "not_invitation",
     )
 
 
@@ -125,7 +123,7 @@ def _base64(encoded: str) -> bytes:
         return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
     except (binascii.Error, ValueError):
         raise InvitationError(
-            "malformed_invitation", "the invitation in the link is not valid base64", ASK_FOR_NEW
+            "malformed_invitation", "the invitation in the link is not valid base64", "damaged"
         ) from None
 
 
@@ -133,9 +131,9 @@ def _json(data: str | bytes, what: str) -> dict[str, Any]:
     try:
         value = json.loads(data)
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise InvitationError("malformed_invitation", f"{what} is not JSON", ASK_FOR_NEW) from None
+        raise InvitationError("malformed_invitation", f"{what} is not JSON", "damaged") from None
     if not isinstance(value, dict):
-        raise InvitationError("malformed_invitation", f"{what} is not a JSON object", ASK_FOR_NEW)
+        raise InvitationError("malformed_invitation", f"{what} is not a JSON object", "damaged")
     return value
 
 
@@ -150,9 +148,7 @@ def invitation_from_json(value: dict[str, Any]) -> Invitation:
             f"{'.'.join(str(p) for p in e['loc']) or 'invitation'}: {e['msg']}"
             for e in error.errors()
         )
-        raise InvitationError(
-            "malformed_invitation", f"the invitation is incomplete: {problems}", ASK_FOR_NEW
-        ) from None
+        raise InvitationError("malformed_invitation", problems, "incomplete") from None
     _check_handshakes(invitation)
     return invitation
 
@@ -163,7 +159,5 @@ def _check_handshakes(invitation: Invitation) -> None:
     offered = ", ".join(invitation.handshake_protocols) or "none (a connectionless message)"
     raise InvitationError(
         "unsupported_protocol",
-        f"the invitation offers no connection protocol this wallet speaks: {offered}",
-        "the wallet connects with DID Exchange 1.0 or 1.1 (RFC 0023); ask the inviter for "
-        "an out-of-band invitation that offers it",
+        f"offers {offered}; the wallet connects with DID Exchange 1.0 or 1.1 (RFC 0023)",
     )

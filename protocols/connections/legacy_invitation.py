@@ -24,7 +24,6 @@ OOB_INVITATION_TYPE = "https://didcomm.org/out-of-band/1.1/invitation"
 DID_EXCHANGE = ["https://didcomm.org/didexchange/1.1", "https://didcomm.org/didexchange/1.0"]
 ED25519_MULTICODEC = b"\xed\x01"
 ED25519_KEY_BYTES = 32
-ASK_FOR_OOB = "ask the inviter for an out-of-band invitation (a link with ?oob=)"
 
 
 def out_of_band_from_legacy(legacy: dict[str, Any]) -> dict[str, Any]:
@@ -84,8 +83,4 @@ def did_key_of(key: object) -> str:
 
 
 def _incomplete(why: str) -> InvitationError:
-    return InvitationError(
-        "malformed_invitation",
-        f"the legacy connection invitation (RFC 0160) cannot be used: {why}",
-        ASK_FOR_OOB,
-    )
+    return InvitationError("malformed_invitation", f"RFC 0160 invitation: {why}", "incomplete")

@@ -59,12 +59,7 @@ async def check_reachable(invitation: Invitation, timeout: float = CONNECT_TIMEO
         return
     parts = urlsplit(endpoint)
     if parts.scheme not in TRANSPORTS:
-        raise InvitationError(
-            "unsupported_transport",
-            f"the inviter receives messages at {endpoint!r}, but the wallet sends over "
-            "http(s) only",
-            "ask the inviter for an invitation with an http or https endpoint",
-        )
+        raise InvitationError("unsupported_transport", f"endpoint {endpoint!r}: http(s) only")
     host = parts.hostname or ""
     try:
         port = parts.port or TRANSPORTS[parts.scheme]
@@ -72,17 +67,13 @@ async def check_reachable(invitation: Invitation, timeout: float = CONNECT_TIMEO
         port = None
     if not host or port is None:
         raise InvitationError(
-            "malformed_invitation", f"the service endpoint {endpoint!r} is not a valid URL"
+            "malformed_invitation", f"endpoint {endpoint!r} is not a valid URL", "incomplete"
         )
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     except (OSError, TimeoutError) as error:
         raise InvitationError(
-            "unreachable_endpoint",
-            f"nobody answers at the inviter's endpoint {endpoint} ({_reason(error)}); "
-            "nothing was created",
-            "check your internet connection, or ask the inviter whether their agent is "
-            "running, then try the same invitation again",
+            "unreachable_endpoint", f"{endpoint}: {_reason(error)}", host=host
         ) from None
     writer.close()
     with contextlib.suppress(OSError):

@@ -44,33 +44,31 @@ async def fetch_short_link(link: ShortLink) -> Invitation:
                     if response.status in REDIRECTS and "Location" in response.headers:
                         url = urljoin(url, response.headers["Location"])
                         if urlsplit(url).scheme not in ("http", "https"):
-                            raise _failed(link, "it redirects to a non-http address")
+                            raise _failed(
+                                link, "it redirects to a non-http address", "not_invitation"
+                            )
                         following = parse_invitation(url)
                         if isinstance(following, Invitation):
                             return following
                         continue
                     if response.status != 200:
-                        raise _failed(link, f"it answered HTTP {response.status}")
+                        raise _failed(link, f"it answered HTTP {response.status}", "not_found")
                     body = await response.content.read(MAX_INVITATION_BYTES + 1)
             except (aiohttp.ClientError, TimeoutError) as error:
-                raise _failed(link, _describe(error)) from None
+                raise _failed(link, _describe(error), "unreachable") from None
             check_size(body)
             parsed = parse_invitation(body.decode("utf-8", "replace"))
             if isinstance(parsed, ShortLink):
-                raise _failed(link, "it answered with another link, not an invitation")
+                raise _failed(link, "it answered with another link", "not_invitation")
             return parsed
-    raise _failed(link, f"it redirects more than {MAX_REDIRECTS} times")
+    raise _failed(link, f"it redirects more than {MAX_REDIRECTS} times", "not_invitation")
 
 
 def _describe(error: BaseException) -> str:
     if isinstance(error, TimeoutError):
         return f"it did not answer within {FETCH_TIMEOUT.total:g} s"
-    return f"it could not be reached ({type(error).__name__})"
+    return f"it could not be reached ({type(error).__name__}: {error})"
 
 
-def _failed(link: ShortLink, why: str) -> InvitationError:
-    return InvitationError(
-        "short_link_failed",
-        f"the invitation link {link.url} gave no invitation: {why}",
-        "check the link, or ask the inviter for the full invitation (a link with ?oob=)",
-    )
+def _failed(link: ShortLink, why: str, reason: str) -> InvitationError:
+    return InvitationError("short_link_failed", f"{link.url}: {why}", reason)

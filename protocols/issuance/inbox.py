@@ -238,8 +238,7 @@ class OfferInbox:
             return None
         if offer.format != "ld_proof":
             raise OfferUnsupported(
-                f"offer {offer.id} uses a credential format this wallet cannot store",
-                "ask the issuer for an AnonCreds or W3C (ld_proof) credential",
+                f"offer {offer.id} uses a credential format this wallet cannot store"
             )
         try:
             key_type_for_proof(offer.proof_type)

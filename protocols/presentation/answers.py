@@ -39,12 +39,11 @@ ErrorKind = Literal["not_found", "conflict", "invalid", "unavailable", "failed"]
 
 
 class AnswerError(Exception):
-    """Why an answer was not sent; `kind` tells the API which status to use."""
+    """Why an answer was not sent; `kind` tells the API which status and words to use."""
 
-    def __init__(self, kind: ErrorKind, message: str, hint: str | None = None) -> None:
+    def __init__(self, kind: ErrorKind, message: str) -> None:
         super().__init__(message)
         self.kind = kind
-        self.hint = hint
 
 
 async def approve(
@@ -58,7 +57,6 @@ async def approve(
             raise AnswerError(
                 "invalid",
                 f"This request cannot be answered: {request.refused}",
-                "decline it instead",
             )
         prompt = request.prompt
         try:
@@ -66,7 +64,7 @@ async def approve(
             body = presentation_body(prompt, chosen)
             entry = approval_entry(prompt, chosen)
         except DecisionError as error:
-            raise AnswerError("invalid", str(error), "change your choices and try again") from None
+            raise AnswerError("invalid", str(error)) from None
         book.update(exchange_id, status=RequestStatus.SENDING)
         try:
             await _write_ahead(services, entry)
@@ -119,9 +117,7 @@ def _waiting_request(services: WalletServices, exchange_id: str) -> PendingReque
     """The pending request, if the learner has not answered it yet."""
     request = services.requests.get(exchange_id)
     if request is None:
-        raise AnswerError(
-            "not_found", f"There is no proof request {exchange_id}.", "list them at /api/requests"
-        )
+        raise AnswerError("not_found", f"There is no proof request {exchange_id}.")
     if request.status is not RequestStatus.WAITING:
         raise AnswerError("conflict", f"This request was already answered ({request.status}).")
     return request
@@ -135,7 +131,7 @@ async def _still_open_at_acapy(services: WalletServices, exchange_id: str) -> No
         if error.status == 404:
             services.requests.remove(exchange_id)
             raise AnswerError("not_found", "The verifier's request no longer exists.") from None
-        raise AnswerError("unavailable", str(error), "try again in a moment") from None
+        raise AnswerError("unavailable", str(error)) from None
     if record.state != OPEN_STATE:
         services.requests.update(exchange_id, state=record.state)
         raise AnswerError(
@@ -155,7 +151,6 @@ async def _not_sent(
             "unavailable",
             f"The wallet's agent did not answer, so the presentation may not have been sent: "
             f"{error}",
-            "try again in a moment",
         )
         await history.set_outcome(exchange_id, "failed", f"not confirmed: {error}")
         return answer

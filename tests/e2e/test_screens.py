@@ -174,16 +174,36 @@ async def test_settings_form_saves_config_for_the_next_start(
         await page.goto(learner.run_facts()["ui_url"].rstrip("/") + "/settings")
         form = page.locator("#settings-form")
         await form.get_by_label("Waiting time for others (seconds)").fill("0")
+        await form.get_by_label("Trust list").fill(str(tmp_path / "no-such-list.json"))
         await form.get_by_role("button", name="Save settings").click()
-        await expect(form.locator("[data-form-status]")).to_contain_text("exchange_timeout")
+        await expect(form.locator("[data-form-status]")).to_contain_text(
+            "Some settings could not be saved. Nothing was changed."
+        )
+        # Each problem stands right under its own field, tied to it for screen readers.
+        for field_id, words in (
+            ("set-timeout", "more than 0 and at most 3600 seconds"),
+            ("set-trust", "There is no file at this path."),
+        ):
+            line = page.locator(f"#{field_id} + .field-problem")
+            await expect(line).to_contain_text(words)
+            field = page.locator(f"#{field_id}")
+            await expect(field).to_have_attribute("aria-invalid", "true")
+            assert f"{field_id}-problem" in (await field.get_attribute("aria-describedby") or "")
+        status_text = await form.locator("[data-form-status]").inner_text()
+        assert "exchange_timeout" not in status_text and "trust_list" not in status_text
+        await screenshot(page, "settings-field-problems")
         assert (config_file.read_bytes() if config_file.exists() else None) == before
+        await form.get_by_label("Trust list").fill("")
         await form.get_by_label("Your name for others").fill("Ada at 200 %")
         await form.get_by_label("Waiting time for others (seconds)").fill("75")
         await form.get_by_label("Log detail").select_option("debug")
         await form.get_by_role("button", name="Save settings").click()
         await expect(page.locator("#settings-saved")).to_contain_text(
-            "Saved; restart the wallet to apply."
+            "Start your wallet again to use the new settings for: Your name for others,"
         )
+        await expect(page.locator(".field-problem")).to_have_count(0)
+        await page.reload()
+        await expect(form.get_by_label("Waiting time for others (seconds)")).to_have_value("75")
     assert config_file.read_bytes() != before
     saved = load_settings(config_file)
     assert (saved.label, saved.exchange_timeout, saved.log_level) == ("Ada at 200 %", 75.0, "debug")

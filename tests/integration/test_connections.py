@@ -9,14 +9,24 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from pathlib import Path
 from typing import Any
 
 import base58
 import pytest
 
 from agent.ports import free_port
-from demo.peers import IssuerPeer, decode_invitation, invitation_msg_id, poll_until
+from demo.peers import (
+    DidWebHostProcess,
+    IssuerPeer,
+    decode_invitation,
+    invitation_msg_id,
+    poll_until,
+)
+from tests.integration.conftest import start_learner
+from tests.integration.proof_peers import learner_admin
 from tests.integration.wallet_cli import WalletCli
+from tests.unit.test_plain_words import code_words
 
 pytestmark = pytest.mark.integration
 
@@ -146,6 +156,7 @@ async def test_bad_invitations_get_clear_errors_and_create_nothing(
         code, body = await call(learner, "POST", "/api/connections", {"invitation": invitation})
         assert (code, body["error"]["code"]) == (status, error_code), body
         assert body["error"]["message"] and body["error"]["hint"]
+        assert not code_words(body["error"]["message"] + " " + body["error"]["hint"]), body
     code, body = await call(learner, "POST", "/api/connections", {"nothing": 1})
     assert code == 422 and body["error"]["code"] == "invalid_body"
     assert await connection_ids(learner) == set()
@@ -154,18 +165,26 @@ async def test_bad_invitations_get_clear_errors_and_create_nothing(
         learner.run, "connect", json.dumps(_with_endpoint(url, f"http://127.0.0.1:{free_port()}"))
     )
     assert result.returncode == 1
-    assert "error: nobody answers at the inviter's endpoint" in result.stderr
-    assert "hint: " in result.stderr
+    assert "error: Nobody answers at 127.0.0.1, where this invitation leads." in result.stderr
+    assert "hint: " in result.stderr and "technical details: http://127.0.0.1:" in result.stderr
 
 
 async def test_issuer_connects_to_the_learners_own_invitation(
     learner: WalletCli, issuer: IssuerPeer
 ) -> None:
-    code, own = await call(learner, "GET", "/api/invitation")
-    assert code == 200, own
+    code, none = await call(learner, "GET", "/api/invitation")
+    assert code == 404 and none["error"]["code"] == "no_invitation", none
+    code, own = await call(learner, "POST", "/api/invitation")
+    assert code == 201, own
     assert own["qr_svg"].startswith("<svg") and "<script" not in own["qr_svg"]
     assert "href" not in own["qr_svg"]
     assert decode_invitation(own["url"]) == own["invitation"]
+    for method in ("POST", "GET"):  # reused while nobody answered it
+        code, same = await call(learner, method, "/api/invitation")
+        assert code == 200, same
+        assert (same["invitation_id"], same["url"]) == (own["invitation_id"], own["url"])
+        assert same["expires_at"] == own["expires_at"]
+    assert await connection_ids(learner) == set()  # an unanswered invitation is nobody yet
     oob = await issuer.receive_invitation(own["invitation"])
 
     async def learner_sees_issuer() -> dict[str, Any] | None:
@@ -178,3 +197,53 @@ async def test_issuer_connects_to_the_learners_own_invitation(
 
     theirs = await issuer.wait_own_connection_active(oob["connection_id"])
     assert theirs["my_did"] == mine["their_did"]
+    assert mine["id"] == own["connection_id"]
+
+    # Used: a single-use invitation is gone; the next one is new.
+    code, gone = await call(learner, "GET", "/api/invitation")
+    assert code == 404 and gone["error"]["code"] == "no_invitation", gone
+    code, fresh = await call(learner, "POST", "/api/invitation")
+    assert code == 201, fresh
+    assert fresh["invitation_id"] != own["invitation_id"]
+    assert await connection_ids(learner) == {mine["id"]}
+
+
+ACAPY_REFUSAL = "Pairwise requests must be against explicit invitations"
+
+
+async def test_an_expired_invitation_is_deleted_and_a_late_answer_refused(
+    tmp_path: Path, didweb_host: DidWebHostProcess, issuer: IssuerPeer
+) -> None:
+    learner = await asyncio.to_thread(
+        start_learner, tmp_path / "learner", didweb_host, LEARNER_WALLET_INVITATION_LIFETIME="3"
+    )
+    try:
+        code, own = await call(learner, "POST", "/api/invitation")
+        assert code == 201, own
+        async with learner_admin(learner) as admin:
+
+            async def deleted() -> bool:
+                named = await admin.list_connections(invitation_msg_id=own["invitation_id"])
+                return not named
+
+            # Nobody reads or makes an invitation meanwhile: the wallet deletes it by itself.
+            await poll_until("the expired invitation to be deleted in ACA-Py", deleted, 30)
+            assert await admin.list_oob_records(invi_msg_id=own["invitation_id"]) == []
+        code, gone = await call(learner, "GET", "/api/invitation")
+        assert code == 404 and gone["error"]["code"] == "no_invitation", gone
+
+        oob = await issuer.receive_invitation(own["invitation"])
+
+        # ACA-Py refuses a request for an invitation it does not hold, but sends no problem
+        # report to a did:peer requester (the issuer stays at `request`): its log says so.
+        async def refused() -> bool:
+            log = "".join(p.read_text("utf-8") for p in (learner.data_dir / "logs").glob("acapy*"))
+            return ACAPY_REFUSAL in log
+
+        await poll_until("the learner's agent to refuse the late answer", refused)
+        async with learner_admin(learner) as admin:
+            assert await admin.list_connections(invitation_msg_id=own["invitation_id"]) == []
+        assert (await issuer.record("connection", oob["connection_id"]))["state"] != "active"
+        assert await connection_ids(learner) == set()
+    finally:
+        await asyncio.to_thread(learner.kill)

@@ -52,7 +52,7 @@ async def test_dids_show_their_uses_and_new_ones_can_be_made(
         learner, "POST", "/api/dids", {"method": "peer", "key_type": "bls12381g2"}
     )
     assert (code, body["error"]["code"]) == (422, "did_not_created")
-    assert "ed25519 keys only" in body["error"]["message"]
+    assert "ed25519 keys only" in body["error"]["detail"]
     code, body = await api(learner, "POST", "/api/dids", {"method": "sov"})
     assert (code, body["error"]["code"]) == (422, "invalid_body")
     assert len((await api_ok(learner, "GET", "/api/dids"))["dids"]) == len(dids)

@@ -187,7 +187,7 @@ async def test_an_issuer_the_wallet_cannot_resolve_is_shown_failed_with_the_reas
         assert failed["state"] == "failed", failed
         assert "definitions cannot be resolved" in failed["failure"]
         assert "certificate that does not verify" in failed["failure"]
-        assert body["error"]["message"] == failed["failure"]
+        assert body["error"]["detail"] == failed["failure"]
         # ACA-Py 1.7 answers 500 here and keeps its record at offer-received: our mark shows
         # the failure (after a restart too, as it lives in the controller store).
         assert failed["exchange_state"] == "offer-received"

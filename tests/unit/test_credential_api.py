@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from tests.unit.test_credential_sync import World, world  # noqa: F401  (fixture)
 from ui.web import credentials_api
-from ui.web.errors import json_errors
+from ui.web.errors import errors_middleware
 from ui.web.services import SERVICES_KEY
 
 
@@ -21,7 +21,7 @@ async def api(world: World) -> AsyncIterator[TestClient]:  # noqa: F811
     world.holder.add_w3c("w2", "Welding", "2025-06-01T00:00:00Z")
     world.holder.add_anoncreds("a1", cred_rev_id=None, learner_name="Alice")
     await world.credentials.reconcile()
-    app = web.Application(middlewares=[json_errors])
+    app = web.Application(middlewares=[errors_middleware()])
     services: Any = type("Services", (), {"credentials": world.credentials})()
     app[SERVICES_KEY] = services
     credentials_api.register(app.router)
@@ -38,7 +38,7 @@ async def body(client: TestClient, method: str, path: str, status: int) -> Any:
 @pytest.mark.parametrize(
     "query",
     ["limit=0", "limit=101", "limit=x", "offset=-1", "format=indy", "sort=new", "q=a",
-     "limit=1&limit=2"],
+     "limit=1&limit=2", "sort=received&q=data", "sort=received&format=w3c", "order=received"],
 )  # fmt: skip
 async def test_bad_parameters_are_400_json(api: TestClient, query: str) -> None:
     error = (await body(api, "GET", f"/api/credentials?{query}", 400))["error"]
@@ -57,6 +57,8 @@ async def test_list_page_filters_and_search(api: TestClient) -> None:
     issuer = "did:key:z6MkIssuer"
     page = await body(api, "GET", f"/api/credentials?issuer={issuer}", 200)
     assert page["total"] == 2
+    page = await body(api, "GET", "/api/credentials?sort=received&limit=2", 200)
+    assert page["total"] == 3 and len(page["items"]) == 2
 
 
 async def test_get_one_and_delete(api: TestClient) -> None:

@@ -56,11 +56,12 @@ async def test_post_makes_a_did_and_get_lists_it(call) -> None:
 async def test_bad_bodies_are_clear_errors(call, body, status, code, words) -> None:
     got_status, answer = await call("POST", body)
     assert (got_status, answer["error"]["code"]) == (status, code)
-    assert words in answer["error"]["message"]
+    assert words in answer["error"]["detail"]
+    assert answer["error"]["message"] and answer["error"]["hint"]
     assert call.admin.created_dids == []
 
 
 async def test_a_body_that_is_not_json_is_400(call) -> None:
     status, answer = await call("POST", data="method=key", headers={"Content-Type": "text/plain"})
     assert (status, answer["error"]["code"]) == (400, "invalid_json")
-    assert "key_type" in answer["error"]["hint"]
+    assert "key_type" in answer["error"]["detail"]

@@ -10,7 +10,7 @@ from string import Formatter
 
 import pytest
 
-from ui.web.i18n import LANGUAGES, catalogue, choose_language
+from ui.web.i18n import LANGUAGES, PLURAL_FORMS, catalogue, choose_language
 
 TEMPLATES = resources.files("ui.web").joinpath("templates")
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][a-z0-9_.]*)["']""")
@@ -25,11 +25,20 @@ DYNAMIC_KEYS = {
         "active", "completed", "request", "response", "invitation", "abandoned", "error", "other",
     ],
     "settings.agent_state.": ["ready", "not_ready"],
+    "settings.log_level.": ["debug", "info", "warning", "error"],
     "outcome.": ["approved", "declined", "failed", "verified", "not_verified"],
     "request_status.": ["waiting", "sending", "sent", "failed"],
     "offer.state.": ["accepted", "done", "declined", "failed", "revoked", "other"],
+    "consent.predicate.": ["ge", "gt", "le", "lt"],
 }  # fmt: skip
-FORMAT_KEYS = {"format.date", "format.datetime", "format.group_separator"}
+FORMAT_KEYS = {
+    "format.date",
+    "format.datetime",
+    "format.group_separator",
+    "format.decimal_separator",
+}
+# Sentences the Python code chooses by error code (checked in test_plain_words.py).
+CODE_KEY_PREFIXES = ("error.", "settings_problem.")
 
 
 def _raw(language: str) -> dict[str, str]:
@@ -47,6 +56,13 @@ def _template_texts() -> dict[str, str]:
 
 def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(text) if name}
+
+
+def _plural_keys(strings: dict[str, str]) -> set[str]:
+    """Keys a template asks for by their base (`credentials.count`) with a form per count:
+    any base with one of the forms (`format.other` alone is an ordinary key)."""
+    bases = {key.rsplit(".", 1)[0] for key in strings if key.endswith(".one")}
+    return {base for base in bases if base not in strings}
 
 
 def test_every_language_has_the_same_keys_and_placeholders() -> None:
@@ -69,23 +85,72 @@ def test_every_key_a_template_uses_exists() -> None:
             used |= {prefix + value for value in DYNAMIC_KEYS[prefix]}
     assert len(used) > 100  # the scan found the templates' keys
     for language in LANGUAGES:
-        missing = used - set(_raw(language))
+        known = set(_raw(language)) | _plural_keys(_raw(language))
+        missing = used - known
         assert not missing, f"{language} lacks {sorted(missing)}"
 
 
 def test_no_key_is_unused() -> None:
     text = "\n".join(_template_texts().values())
     dynamic = {p + v for p, values in DYNAMIC_KEYS.items() for v in values}
+    plural = _plural_keys(_raw("en"))
+
+    def asked_for(key: str) -> str:
+        base = key.rsplit(".", 1)[0]
+        return base if base in plural else key
+
     unused = [
         key
         for key in _raw("en")
         if key not in FORMAT_KEYS
-        and not key.startswith("month.")
+        and not key.startswith(("month.", *CODE_KEY_PREFIXES))
         and key not in dynamic
-        and f'"{key}"' not in text
-        and f"'{key}'" not in text
+        and f'"{asked_for(key)}"' not in text
+        and f"'{asked_for(key)}'" not in text
     ]
     assert not unused
+
+
+def test_every_plural_has_each_form_in_every_language() -> None:
+    english = _raw("en")
+    plural = _plural_keys(english)
+    assert {"credentials.count", "settings.seconds", "consent.too_many"} <= plural
+    for language in LANGUAGES:
+        strings = _raw(language)
+        assert _plural_keys(strings) == plural, language
+        for base in plural:
+            for form in PLURAL_FORMS:
+                assert strings.get(f"{base}.{form}", "").strip(), f"{language}: {base}.{form}"
+                assert "n" in _placeholders(strings[f"{base}.{form}"]), f"{language}: {base}"
+
+
+@pytest.mark.parametrize(
+    ("language", "count", "shown"),
+    [
+        ("en", 1, "1 credential"),
+        ("en", 2, "2 credentials"),
+        ("en", 0, "0 credentials"),
+        ("en", 1234, "1,234 credentials"),
+        ("de", 1, "1 Nachweis"),
+        ("de", 2, "2 Nachweise"),
+        ("de", 1234, "1.234 Nachweise"),
+        ("de", "1", "1 Nachweis"),  # already written by the `number` filter
+        ("de", "1.001", "1.001 Nachweise"),
+    ],
+)
+def test_a_count_chooses_the_plural_form(language: str, count: int | str, shown: str) -> None:
+    assert catalogue(language).text("credentials.count", n=count) == shown
+
+
+def test_one_and_two_render_right_for_every_plural() -> None:
+    for language in LANGUAGES:
+        words = catalogue(language)
+        for base in _plural_keys(_raw(language)):
+            one, two = words.text(base, n=1), words.text(base, n=2)
+            assert one == words.strings[f"{base}.one"].replace("{n}", "1"), (language, base)
+            assert two == words.strings[f"{base}.other"].replace("{n}", "2"), (language, base)
+    assert catalogue("en").text("settings.seconds", n=1) == "1 second"
+    assert catalogue("de").text("consent.too_many", n=2).startswith("Gefragt wird nach 2 Angaben")
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from protocols.connections.invitation import (
     parse_invitation,
 )
 from protocols.connections.reachability import service_endpoint
+from ui.web.i18n import LANGUAGES, catalogue
 
 KEY = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
 
@@ -50,9 +51,19 @@ def b64url(value: Any, *, pad: bool = False) -> str:
 def expect_error(text: str, code: str) -> InvitationError:
     with pytest.raises(InvitationError) as caught:
         parse_invitation(text)
-    assert caught.value.code == code, caught.value.message
-    assert caught.value.hint
+    assert caught.value.code == code, caught.value.detail
+    assert has_learner_words(caught.value)
     return caught.value
+
+
+def has_learner_words(error: InvitationError) -> bool:
+    """The screens have a sentence (and a hint) in every language for this error."""
+    key = f"error.{error.code}" + (f".{error.reason}" if error.reason else "")
+    return all(
+        key in catalogue(language).strings
+        and f"error.{error.code}.hint" in catalogue(language).strings
+        for language in LANGUAGES
+    )
 
 
 def test_url_with_oob_parameter() -> None:
@@ -110,19 +121,19 @@ def test_http_link_without_invitation_is_a_short_link() -> None:
 )
 def test_not_base64(text: str) -> None:
     error = expect_error(text, "malformed_invitation")
-    assert "base64" in error.message or "JSON" in error.message
+    assert "base64" in error.detail or "JSON" in error.detail
 
 
 def test_not_json() -> None:
     encoded = base64.urlsafe_b64encode(b"this is not json").decode()
     assert (
         "not JSON"
-        in expect_error(f"https://x.example/?oob={encoded}", "malformed_invitation").message
+        in expect_error(f"https://x.example/?oob={encoded}", "malformed_invitation").detail
     )
-    assert "not JSON" in expect_error("{not json", "malformed_invitation").message
+    assert "not JSON" in expect_error("{not json", "malformed_invitation").detail
     assert (
         "object"
-        in expect_error(f"https://x.example/?oob={b64url([1, 2])}", "malformed_invitation").message
+        in expect_error(f"https://x.example/?oob={b64url([1, 2])}", "malformed_invitation").detail
     )
 
 
@@ -137,7 +148,7 @@ def test_not_json() -> None:
 )
 def test_missing_or_wrong_fields(changes: dict[str, Any], field: str) -> None:
     error = expect_error(json.dumps(oob(**changes)), "malformed_invitation")
-    assert field in error.message
+    assert field in error.detail
 
 
 def test_empty_and_garbage() -> None:
@@ -149,19 +160,19 @@ def test_empty_and_garbage() -> None:
 def test_oversized_input_is_rejected_before_decoding() -> None:
     big = oob(label="x" * (MAX_INVITATION_BYTES + 1))
     error = expect_error(json.dumps(big), "invitation_too_large")
-    assert str(MAX_INVITATION_BYTES) in error.message
+    assert str(MAX_INVITATION_BYTES) in error.detail
     expect_error(f"https://x.example/?oob={b64url(big)}", "invitation_too_large")
 
 
 def test_unsupported_handshake_protocol() -> None:
     text = json.dumps(oob(handshake_protocols=["https://didcomm.org/unknown/1.0"]))
     error = expect_error(text, "unsupported_protocol")
-    assert "https://didcomm.org/unknown/1.0" in error.message
+    assert "https://didcomm.org/unknown/1.0" in error.detail
     connectionless = oob(
         handshake_protocols=None, **{"requests~attach": [{"@id": "a", "data": {"json": {}}}]}
     )
     assert (
-        "connectionless" in expect_error(json.dumps(connectionless), "unsupported_protocol").message
+        "connectionless" in expect_error(json.dumps(connectionless), "unsupported_protocol").detail
     )
 
 
@@ -236,7 +247,7 @@ def test_unusable_legacy_invitations_say_what_is_missing(changes: dict[str, Any]
     error = expect_error(
         f"http://127.0.0.1:8020?c_i={b64url(legacy_invitation(**changes))}", "malformed_invitation"
     )
-    assert "RFC 0160" in error.message and why in error.message
+    assert "RFC 0160" in error.detail and why in error.detail
     expect_error("http://127.0.0.1:8020?c_i=@@@", "malformed_invitation")
 
 
@@ -258,7 +269,7 @@ def test_any_input_gives_an_invitation_a_short_link_or_a_clear_error(text: str) 
             "unsupported_protocol",
             "invitation_too_large",
         }
-        assert error.message and error.hint
+        assert error.detail and has_learner_words(error)
     else:
         assert isinstance(result, Invitation | ShortLink)
 

@@ -75,7 +75,7 @@ async def test_three_redirects_are_followed_four_are_refused(server: str) -> Non
     with pytest.raises(InvitationError) as caught:
         await short_link.resolve_invitation(f"{server}/hop/3")
     assert caught.value.code == "short_link_failed"
-    assert "more than 3" in caught.value.message
+    assert "more than 3" in caught.value.detail
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ async def test_failing_links(server: str, path: str, words: str) -> None:
     with pytest.raises(InvitationError) as caught:
         await short_link.resolve_invitation(server + path)
     assert caught.value.code == "short_link_failed"
-    assert words in caught.value.message
+    assert words in caught.value.detail
 
 
 async def test_oversized_answer(server: str) -> None:
@@ -101,7 +101,7 @@ async def test_slow_answer_times_out(server: str, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(short_link, "FETCH_TIMEOUT", ClientTimeout(total=0.3))
     with pytest.raises(InvitationError) as caught:
         await short_link.resolve_invitation(f"{server}/slow")
-    assert "did not answer within 0.3 s" in caught.value.message
+    assert "did not answer within 0.3 s" in caught.value.detail
 
 
 async def test_nobody_listening() -> None:
@@ -110,4 +110,4 @@ async def test_nobody_listening() -> None:
     with pytest.raises(InvitationError) as caught:
         await short_link.resolve_invitation(f"http://127.0.0.1:{free_port()}/i/abc")
     assert caught.value.code == "short_link_failed"
-    assert "could not be reached" in caught.value.message
+    assert "could not be reached" in caught.value.detail

@@ -69,7 +69,8 @@ async def test_accept_then_accept_again_is_409(api: Api) -> None:
     status, body = await api.call("POST", "/api/offers/l1/accept")
     assert status == 409
     assert body["error"]["code"] == "offer_not_pending"
-    assert "it is accepted" in body["error"]["message"]
+    assert body["error"]["message"] == "This offer has already been answered."
+    assert "it is accepted" in body["error"]["detail"]
 
 
 async def test_unknown_offer_is_404_with_a_hint(api: Api) -> None:
@@ -77,7 +78,7 @@ async def test_unknown_offer_is_404_with_a_hint(api: Api) -> None:
         status, body = await api.call(method, path)
         assert status == 404
         assert body["error"]["code"] == "offer_not_found"
-        assert "GET /api/offers" in body["error"]["hint"]
+        assert "Home page" in body["error"]["hint"]
 
 
 async def test_decline_with_and_without_a_reason(api: Api) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
@@ -13,8 +15,14 @@ from protocols.consent import VerifierInfo
 from protocols.presentation.pending import PendingRequest
 from tests.unit.fake_admin import FakeAdminApi
 from tests.unit.test_consent_prompt_anoncreds import _prompt
+from tests.unit.test_consent_purpose import _dif_prompt
 from tests.unit.wallet_site import close_services, make_services, serving
+from ui.web.i18n import catalogue
+from ui.web.pages.render import environment
 from ui.web.security import SESSION_COOKIE, UiSecrets
+from wallet.credentials.models import StoredCredential
+from wallet.credentials.sync import stored_credentials
+from wallet.history import History, HistoryEntry, HistoryVerifier
 
 SCREENS = [
     "/",
@@ -50,7 +58,7 @@ async def _logged_in(server: TestServer, ui: UiSecrets, session: aiohttp.ClientS
 
 
 async def test_browser_without_session_gets_a_page_that_explains_how_to_log_in(site) -> None:
-    server, _, _ = site
+    server, _, services = site
     headers = {"Accept": "text/html", "Accept-Language": "de-DE,de;q=0.9"}
     async with aiohttp.ClientSession() as session:
         async with session.get(_url(server, "/credentials"), headers=headers) as response:
@@ -60,7 +68,7 @@ async def test_browser_without_session_gets_a_page_that_explains_how_to_log_in(s
         async with session.get(_url(server, "/api/credentials")) as api:
             assert api.status == 401
             assert (await api.json())["error"]["code"] == "unauthorized"
-    assert "learner-wallet login" in text
+    assert f"learner-wallet --data-dir {services.data_dir.root} login</code>" in text
     assert 'lang="de"' in text and "Bitte melden Sie sich zuerst an" in text
 
 
@@ -144,7 +152,8 @@ async def test_problems_from_the_api_are_shown_in_words(site) -> None:
         async with session.get(_url(server, "/requests/nope")) as response:
             page = await response.text()
     assert response.status == 404
-    assert 'role="alert"' in page and "there is no proof request nope" in page
+    assert 'role="alert"' in page and "This request for your information does not exist." in page
+    assert "/api/" not in page.split("<main")[1]
 
 
 async def test_consent_prompt_shows_who_asks_values_proofs_and_hide_toggles(site) -> None:
@@ -196,3 +205,189 @@ async def test_unknown_verifier_is_called_unknown(site) -> None:
         async with session.get(_url(server, "/requests/ex-2")) as response:
             page = await response.text()
     assert "Not on your trust list" in page and "Shady Ltd" in page
+
+
+async def test_home_s_recent_activity_names_credentials_received_among_what_was_shared(
+    tmp_path: Path,
+) -> None:
+    """Received credentials (newest received first, whatever their issue date) and history
+    entries, merged by time, at most five; each credential named with who issued it."""
+    admin_api = FakeAdminApi()
+    await admin_api.start()
+    services = await make_services(admin_api.url, tmp_path)
+    assert services.store is not None
+    index = stored_credentials(services).index
+    start = datetime(2025, 6, 1, 9, 0, tzinfo=UTC)
+    await index.put_many(
+        [
+            StoredCredential(
+                id=f"w3c:old-{hour}",
+                format="w3c",
+                title=f"Badge {hour}",
+                issuer_label="Badge Factory",
+                issued=start + timedelta(hours=hour),
+                received=start + timedelta(hours=hour),
+            )
+            for hour in range(6)
+        ]
+    )
+    # Issued long ago, received last: a list by issue date would put it at the bottom.
+    await index.put(
+        StoredCredential(
+            id="anoncreds:course",
+            format="anoncreds",
+            title="Course result",
+            issuer_label="Open Learning Institute",
+            issued=datetime(2019, 1, 1, tzinfo=UTC),
+            received=start + timedelta(hours=10),
+        )
+    )
+    await index.put(
+        StoredCredential(id="w3c:nameless", format="w3c", title="Unsigned note",
+                         received=start + timedelta(hours=8))
+    )  # fmt: skip
+    history = History(services.store)
+    employer = HistoryVerifier(label="Employer Ltd")
+    for hour, outcome in ((7, "approved"), (9, "declined")):
+        await history.add(
+            HistoryEntry(
+                exchange_id=f"ex-{hour}",
+                at=start + timedelta(hours=hour),
+                outcome=outcome,
+                verifier=employer,
+                request_name="Course passed",
+            )
+        )
+    try:
+        async with serving(services) as (server, ui):
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+                await _logged_in(server, ui, session)
+                async with session.get(_url(server, "/")) as response:
+                    assert response.status == 200
+                    page = await response.text()
+                headers = {"Accept-Language": "de"}
+                async with session.get(_url(server, "/"), headers=headers) as response:
+                    german = await response.text()
+    finally:
+        await close_services(services)
+        await admin_api.close()
+    recent = page.split('data-live-part="recent"', 1)[1]
+    headings = [
+        re.sub(r"<[^>]+>", "", heading).strip()
+        for heading in re.findall(r"<h3>(.*?)</h3>", recent, re.S)
+    ]
+    assert headings == [
+        "Received Course result from Open Learning Institute",
+        "Declined a request from Employer Ltd",
+        "Received Unsigned note",
+        "Shared with Employer Ltd",
+        "Received Badge 5 from Badge Factory",
+    ]
+    assert '<a href="/credentials/anoncreds%3Acourse">' in recent
+    assert "Nothing received or shared yet" not in page
+    assert "Course result von Open Learning Institute erhalten" in german
+
+
+async def test_home_with_nothing_received_or_shared_says_so(tmp_path: Path) -> None:
+    admin_api = FakeAdminApi()
+    await admin_api.start()
+    services = await make_services(admin_api.url, tmp_path)
+    try:
+        async with serving(services) as (server, ui):
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+                await _logged_in(server, ui, session)
+                async with session.get(_url(server, "/")) as response:
+                    page = await response.text()
+    finally:
+        await close_services(services)
+        await admin_api.close()
+    assert "Nothing received or shared yet." in page
+
+
+async def test_consent_says_why_they_ask_with_the_name_as_heading_and_the_purpose_once(
+    site,
+) -> None:
+    server, ui, services = site
+    repeated = _dif_prompt(
+        "Course and completion date",
+        "We check which course you completed and when.",
+        "We check which course you completed and when",
+    )
+    extra = _dif_prompt("Degree check", "Hiring", "For the junior analyst job")
+    for exchange_id, prompt in (("ex-rep", repeated), ("ex-extra", extra)):
+        services.requests.put(
+            PendingRequest(
+                exchange_id=exchange_id,
+                state="request-received",
+                verifier=prompt.verifier,
+                request_name=prompt.purpose.name,
+                prompt=prompt.model_copy(update={"exchange_id": exchange_id}),
+            )
+        )
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await _logged_in(server, ui, session)
+        async with session.get(_url(server, "/requests/ex-rep")) as response:
+            page = await response.text()
+        async with session.get(_url(server, "/requests/ex-extra")) as response:
+            other = await response.text()
+    why = page.split("data-why", 1)[1].split("</section>", 1)[0]
+    assert '<h2 id="why">Why they ask</h2>' in why
+    assert "<h3 data-request-name>Course and completion date</h3>" in why
+    assert why.count("which course you completed") == 1
+    assert "data-request-comment" not in why
+    why = other.split("data-why", 1)[1].split("</section>", 1)[0]
+    assert "<h3 data-request-name>Degree check</h3>" in why
+    assert "<p data-request-purpose>Hiring</p>" in why
+    assert "<p data-request-comment>For the junior analyst job</p>" in why
+
+
+async def test_consent_words_are_in_the_learner_s_language(site) -> None:
+    """Predicates, the hide warning and the over-asking warning come from the catalogue."""
+    server, ui, services = site
+    prompt = _prompt()
+    services.requests.put(
+        PendingRequest(
+            exchange_id="ex-de",
+            state="request-received",
+            verifier=prompt.verifier,
+            request_name=prompt.purpose.name,
+            prompt=prompt.model_copy(update={"exchange_id": "ex-de"}),
+        )
+    )
+    headers = {"Accept-Language": "de"}
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        await _logged_in(server, ui, session)
+        async with session.get(_url(server, "/requests/ex-de"), headers=headers) as response:
+            page = await response.text()
+    assert "Ihr Wert „score“ ist mindestens 70; der Wert selbst wird nicht geteilt" in page
+    assert "is at least" not in page
+    assert "ohne den Wert zu zeigen" in page and "without revealing" not in page
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_demo_panel_says_where_things_are_from_where_the_learner_is(language: str) -> None:
+    words = catalogue(language)
+    panel = environment().get_template("demo_panel.html")
+
+    def shown(path: str) -> str:
+        return html.unescape(panel.render(t=words.text, path=path))
+
+    offers, requests = words.text("home.offers"), words.text("home.requests")
+    home_page = words.text("demo.go_home")
+    on_home = shown("/")
+    assert words.text("demo.step2.text.home", section=offers) in on_home
+    assert words.text("demo.step2.done.home", section=offers) in on_home
+    assert words.text("demo.step3.done.home", section=requests) in on_home
+    assert "data-home-link" not in on_home and home_page not in on_home
+    for text in (on_home, shown("/credentials")):
+        assert text.count("<details open>") == (1 if text is on_home else 0)
+    for path in ("/credentials", "/history", "/requests/ex-1"):
+        away = shown(path)
+        assert words.text("demo.step2.text.away") in away
+        assert f'<a href="/">{home_page}</a>' in away
+        assert f'data-home-link="{home_page}"' in away
+        assert words.text("demo.step2.done.away") in away and offers not in away
+    connections = shown("/connections")
+    section = words.text("connections.add")
+    assert words.text("demo.step1.text.connections", section=section) in connections
+    assert words.text("demo.step1.text.away") not in connections

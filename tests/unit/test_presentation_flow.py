@@ -226,7 +226,7 @@ async def test_an_agent_that_does_not_answer_leaves_the_request_open_to_retry(
     await wallet.admin.close()  # ACA-Py gone between the prompt and the approval
     with pytest.raises(AnswerError) as refused:
         await approve(wallet.services, EXCHANGE, None)
-    assert refused.value.kind == "unavailable" and refused.value.hint == "try again in a moment"
+    assert refused.value.kind == "unavailable"
     [entry] = (await wallet.history.page()).entries
     assert entry.outcome == "failed" and entry.detail and entry.detail.startswith("not confirmed: ")
     assert wallet.services.requests.get(EXCHANGE).status is RequestStatus.WAITING

@@ -90,7 +90,7 @@ async def test_a_decision_that_does_not_fit_is_a_clear_422_and_nothing_is_sent(a
     decision = {"choices": {"0_name_uuid": {"credential_id": "cred-new"}}}
     code, body = await api.call("POST", f"/api/requests/{EXCHANGE}/approve", json=decision)
     assert code == 422 and body["error"]["code"] == "decision_invalid"
-    assert "degree" in body["error"]["message"] and body["error"]["hint"]
+    assert "degree" in body["error"]["detail"] and body["error"]["hint"]
     code, body = await api.call(
         "POST", f"/api/requests/{EXCHANGE}/approve", json={"choices": {"x": 1}}
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import stat
 import tomllib
 from pathlib import Path
@@ -16,6 +18,24 @@ from tests.unit.fake_admin import FakeAdminApi
 from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+MEDIATOR_INVITATION = "https://mediator.example/?oob=" + base64.urlsafe_b64encode(
+    json.dumps(
+        {
+            "@type": "https://didcomm.org/out-of-band/1.1/invitation",
+            "@id": "a6f3b9e0-mediator",
+            "label": "Mediator",
+            "handshake_protocols": ["https://didcomm.org/didexchange/1.1"],
+            "services": [
+                {
+                    "id": "#inline",
+                    "type": "did-communication",
+                    "recipientKeys": ["did:key:z6MkqRYqQiSgvZQdnBytw86Qbs2ZWUkGv22od935YF4s8M7V"],
+                    "serviceEndpoint": "https://mediator.example",
+                }
+            ],
+        }
+    ).encode()
+).decode().rstrip("=")
 
 
 @pytest.fixture
@@ -31,8 +51,8 @@ async def site(tmp_path: Path):
     await admin_api.close()
 
 
-async def _call(base: str, method: str, body: Any, status: int) -> Any:
-    async with aiohttp.ClientSession(headers=AUTH) as session:
+async def _call(base: str, method: str, body: Any, status: int, language: str = "en") -> Any:
+    async with aiohttp.ClientSession(headers={**AUTH, "Accept-Language": language}) as session:
         async with session.request(method, f"{base}/api/settings", json=body) as response:
             assert response.status == status, await response.text()
             return await response.json()
@@ -42,11 +62,13 @@ async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) ->
     base, _, config_file = site
     for name in ("LABEL", "LOG_LEVEL", "EXCHANGE_TIMEOUT", "TRUST_LIST"):
         monkeypatch.delenv(f"LEARNER_WALLET_{name}", raising=False)
+    trust_file = config_file.parent / "trust.json"
+    trust_file.write_text('[{"did": "did:web:school.example", "name": "School"}]')
     change = {
         "label": 'Ada "the learner" Lovelace',
-        "mediator_invitation": "http://127.0.0.1:9/?oob=abc",
+        "mediator_invitation": MEDIATOR_INVITATION,
         "auto_accept_issuers": ["did:key:z6MkA", "did:web:school.example"],
-        "trust_list": str(config_file.parent / "trust.json"),
+        "trust_list": str(trust_file),
         "exchange_timeout": 90.5,
         "log_level": "debug",
     }
@@ -72,28 +94,48 @@ async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) ->
 
 
 @pytest.mark.parametrize(
-    ("change", "named"),
+    ("change", "field", "sentence"),
     [
-        ({"exchange_timeout": 0}, "exchange_timeout: Input should be greater than 0"),
-        ({"exchange_timeout": "soon"}, "exchange_timeout"),
-        ({"log_level": "loud"}, "log_level: Input should be 'debug', 'info', 'warning'"),
-        ({"label": ""}, "label: String should have at least 1 character"),
-        ({"label": "x" * 101}, "label"),
-        ({"auto_accept_issuers": "did:key:z6MkA"}, "auto_accept_issuers"),
-        ({"ui_port": 8080}, "ui_port: cannot be changed here"),
-        ({"label": "ok", "endpoint": "http://x"}, "endpoint: cannot be changed here"),
-        ({"label": "bad\ud800"}, "label: Input should be a valid string"),
+        ({"exchange_timeout": 0}, "exchange_timeout", "more than 0 and at most 3600 seconds"),
+        ({"exchange_timeout": "soon"}, "exchange_timeout", "as a number of seconds"),
+        ({"log_level": "loud"}, "log_level", "Choose one of the listed values."),
+        ({"label": ""}, "label", "Enter the name others see for you."),
+        ({"label": "x" * 101}, "label", "at most 100 characters"),
+        ({"auto_accept_issuers": "did:key:z6MkA"}, "auto_accept_issuers", "one entry per line"),
+        ({"ui_port": 8080}, "ui_port", "cannot be changed on this page"),
+        ({"label": "ok", "endpoint": "http://x"}, "endpoint", "cannot be changed on this page"),
+        ({"label": "bad\ud800"}, "label", "This value cannot be used."),
+        ({"trust_list": "/no/such/trust.json"}, "trust_list", "There is no file at this path."),
+        ({"trust_list": "trust.json"}, "trust_list", "full path of the file"),
+        ({"mediator_invitation": "hello"}, "mediator_invitation", "not a mediator invitation"),
+        ({"mediator_invitation": "https://m.example/x"}, "mediator_invitation", "short link"),
     ],
 )
-async def test_invalid_values_are_refused_and_the_file_is_untouched(
-    site, change: dict[str, Any], named: str
+async def test_invalid_values_are_refused_per_field_and_the_file_is_untouched(
+    site, change: dict[str, Any], field: str, sentence: str
 ) -> None:
     base, _, config_file = site
     before = (config_file.read_bytes(), config_file.stat().st_mtime_ns)
     error = (await _call(base, "PUT", change, 422))["error"]
     assert error["code"] == "invalid_settings"
-    assert named in error["message"] and "nothing was saved" in error["hint"]
+    assert error["message"] == "Some settings could not be saved. Nothing was changed."
+    assert sentence in error["fields"][field]
+    assert error["detail"]  # pydantic's or the check's own words, for experts only
     assert (config_file.read_bytes(), config_file.stat().st_mtime_ns) == before
+
+
+async def test_a_file_that_is_no_trust_list_is_refused_in_the_learner_s_language(
+    site, tmp_path: Path
+) -> None:
+    base, _, config_file = site
+    not_a_list = tmp_path / "notes.json"
+    not_a_list.write_text('{"hello": "world"}')
+    change = {"trust_list": str(not_a_list), "exchange_timeout": -1}
+    error = (await _call(base, "PUT", change, 422, language="de"))["error"]
+    assert error["message"].startswith("Einige Einstellungen konnten nicht gespeichert werden.")
+    assert error["fields"]["trust_list"].startswith("Diese Datei ist keine Vertrauensliste")
+    assert error["fields"]["exchange_timeout"].startswith("Geben Sie eine Wartezeit")
+    assert "trust_list" not in load_settings(config_file).model_fields_set
 
 
 @pytest.mark.parametrize("body", ["not json", [], {}])
@@ -130,7 +172,23 @@ async def test_the_settings_page_has_the_form_filled_from_the_file(site) -> None
     assert 'name="label" type="text" maxlength="100" required value="Grace"' in page
     assert '<option value="warning" selected>' in page
     assert 'role="status" aria-live="polite"' in page
-    assert "Saved; restart the wallet to apply." in page
+    assert "Start your wallet again to use the new settings for: {names}." in page
+
+
+async def test_numbers_show_as_the_learner_typed_them(site) -> None:
+    base, ui, _ = site
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(f"{base}/login?code={ui.login_code}") as login:
+            assert login.status == 200
+        for typed, shown in ((90, "90"), (2.5, "2.5")):
+            await _call(base, "PUT", {"exchange_timeout": typed}, 200)
+            async with session.get(f"{base}/settings") as response:
+                page = await response.text()
+            assert 'name="exchange_timeout" type="number"' in page
+            assert f'step="any" value="{shown}"' in page
+        async with session.get(f"{base}/settings") as response:
+            assert "60 seconds" in await response.text()  # what runs: 60.0, written as 60
 
 
 def test_toml_text_escapes_strings_and_refuses_what_toml_cannot_hold() -> None:

@@ -7,6 +7,7 @@ so the command line and the UI go through the same checks.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import urllib.error
 import urllib.request
@@ -14,7 +15,7 @@ from typing import Any
 
 from config.data_dir import DataDir
 from ui.cli import exit_codes
-from ui.cli.control import _run_facts
+from ui.cli.control import _run_facts, not_running
 
 TIMEOUT_SECONDS = 30
 
@@ -41,8 +42,12 @@ def connect(data_dir: DataDir, invitation: str, alias: str | None = None) -> int
     """Accept `invitation`; print the connection, or the wallet's error and its hint."""
     facts = _run_facts(data_dir)
     if facts is None:
-        print(f"Learner Wallet is not running ({data_dir.root}); run `learner-wallet start` "
-              "first.", file=sys.stderr)  # fmt: skip
+        again = [
+            "connect",
+            shlex.quote(invitation),
+            *(["--alias", shlex.quote(alias)] if alias else []),
+        ]
+        print(not_running(data_dir, " ".join(again)), file=sys.stderr)
         return exit_codes.NOT_RUNNING
     body: dict[str, Any] = {"invitation": invitation}
     if alias:
@@ -57,6 +62,8 @@ def connect(data_dir: DataDir, invitation: str, alias: str | None = None) -> int
         print(f"error: {problem.get('message', f'HTTP {status}')}", file=sys.stderr)
         if problem.get("hint"):
             print(f"hint: {problem['hint']}", file=sys.stderr)
+        if problem.get("detail"):
+            print(f"technical details: {problem['detail']}", file=sys.stderr)
         return exit_codes.FAILED
     connection = answer["connection"]
     who = connection.get("label") or "the inviter"

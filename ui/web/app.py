@@ -17,7 +17,7 @@ from ui.web import (
     settings_api,
     status_api,
 )
-from ui.web.errors import ApiError, json_errors
+from ui.web.errors import ApiError, errors_middleware
 from ui.web.security import (
     AUTH_KEY,
     SESSION_COOKIE,
@@ -41,7 +41,7 @@ def create_app(services: WalletServices, ui: UiSecrets) -> web.Application:
         middlewares=[
             security_headers(),
             security_middleware(ui, login_page=pages.login_needed),
-            json_errors,
+            errors_middleware(pages.error_page),
         ],
         client_max_size=256 * 1024,
     )
@@ -76,7 +76,7 @@ async def login(request: web.Request) -> web.StreamResponse:
 async def new_login_link(request: web.Request) -> web.Response:
     """A fresh one-time login link, for `learner-wallet login` (bearer token only)."""
     if request.get(AUTH_KEY) != "token":
-        raise ApiError(403, "token_required", "only the API token may create login links")
+        raise ApiError(403, "token_required")
     ui = request.app[UI_SECRETS_KEY]
     code = ui.new_login_code()
     return web.json_response({"login_url": f"http://127.0.0.1:{ui.port}/login?code={code}"})

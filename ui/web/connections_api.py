@@ -2,6 +2,9 @@
 
 POST /api/connections {"invitation": "<url or JSON>", "alias"?}: 201 with a new
 connection, 200 when the inviter's existing connection was reused.
+POST /api/invitation: 201 with a new invitation of the learner's own, 200 with the current
+one while nobody has answered it and it has not expired. GET /api/invitation shows the
+current one (404 `no_invitation` when there is none) and never makes one.
 """
 
 from __future__ import annotations
@@ -14,7 +17,12 @@ from pydantic import BaseModel, Field
 from agent.admin_client import AdminApiError
 from protocols.connections.accept import AcceptedInvitation, accept_invitation
 from protocols.connections.errors import InvitationError
-from protocols.connections.own_invitation import OwnInvitation, create_own_invitation
+from protocols.connections.own_invitation import (
+    OwnInvitation,
+    current_own_invitation,
+    own_invitation,
+)
+from protocols.connections.own_invitation_expiry import is_own_unanswered
 from protocols.connections.views import ConnectionView, connection_view
 from ui.web.errors import ApiError
 from ui.web.services import services_of
@@ -33,9 +41,7 @@ async def _body(request: web.Request) -> AcceptInvitationBody:
     try:
         raw = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(
-            400, "invalid_json", "the body is not JSON", 'send {"invitation": "<url or JSON>"}'
-        ) from None
+        raise ApiError(400, "invalid_json") from None
     if isinstance(raw, dict) and isinstance(raw.get("invitation"), dict):
         raw = {**raw, "invitation": json.dumps(raw["invitation"])}
     return AcceptInvitationBody.model_validate(raw)
@@ -43,9 +49,8 @@ async def _body(request: web.Request) -> AcceptInvitationBody:
 
 def _agent_error(error: AdminApiError) -> ApiError:
     if error.status == 404:
-        return ApiError(404, "connection_not_found", "there is no such connection")
-    return ApiError(503, "agent_unavailable", "the wallet's agent does not answer",
-                    "wait until `learner-wallet status` says ready")  # fmt: skip
+        return ApiError(404, "connection_not_found")
+    return ApiError(503, "agent_unavailable", detail=str(error))
 
 
 async def post_connection(request: web.Request) -> web.Response:
@@ -55,7 +60,9 @@ async def post_connection(request: web.Request) -> web.Response:
             services_of(request).client, body.invitation, body.alias
         )
     except InvitationError as error:
-        raise ApiError(error.status, error.code, error.message, error.hint) from None
+        raise ApiError(
+            error.status, error.code, reason=error.reason, detail=error.detail, params=error.params
+        ) from None
     status = 200 if accepted.reused else 201
     return web.json_response(text=accepted.model_dump_json(), status=status)
 
@@ -65,7 +72,9 @@ async def list_connections(request: web.Request) -> web.Response:
         records = await services_of(request).client.list_connections()
     except AdminApiError as error:
         raise _agent_error(error) from None
-    views = sorted((connection_view(r) for r in records), key=lambda v: v.created or "")
+    # An invitation of the learner's own is nobody yet: it shows once someone answers it.
+    shown = (connection_view(r) for r in records if not is_own_unanswered(r))
+    views = sorted(shown, key=lambda v: v.created or "")
     return web.json_response(text=ConnectionList(connections=views).model_dump_json())
 
 
@@ -79,11 +88,24 @@ async def get_connection(request: web.Request) -> web.Response:
 
 async def get_invitation(request: web.Request) -> web.Response:
     services = services_of(request)
+    lifetime = services.settings.invitation_lifetime
     try:
-        own: OwnInvitation = await create_own_invitation(services.client, services.settings.label)
+        own: OwnInvitation | None = await current_own_invitation(services.client, lifetime)
     except AdminApiError as error:
-        raise _agent_error(error) from None
+        raise ApiError(503, "agent_unavailable", detail=str(error)) from None
+    if own is None:
+        raise ApiError(404, "no_invitation")
     return web.json_response(text=own.model_dump_json())
+
+
+async def post_invitation(request: web.Request) -> web.Response:
+    services = services_of(request)
+    lifetime = services.settings.invitation_lifetime
+    try:
+        own, made = await own_invitation(services.client, lifetime)
+    except AdminApiError as error:
+        raise ApiError(503, "agent_unavailable", detail=str(error)) from None
+    return web.json_response(text=own.model_dump_json(), status=201 if made else 200)
 
 
 def register(router: web.UrlDispatcher) -> None:
@@ -91,3 +113,4 @@ def register(router: web.UrlDispatcher) -> None:
     router.add_get("/api/connections", list_connections)
     router.add_get("/api/connections/{id}", get_connection)
     router.add_get("/api/invitation", get_invitation)
+    router.add_post("/api/invitation", post_invitation)

@@ -14,9 +14,7 @@ from wallet.credentials.source import CredentialNotFound
 from wallet.credentials.stored import StoredCredentials
 from wallet.credentials.sync import stored_credentials
 
-SEARCH_PARAMS = ("q", "format", "issuer", "limit", "offset")
-SEARCH_HINT = "limit is 1 to 100, offset 0 or more, format is anoncreds or w3c"
-ID_HINT = "ids look like anoncreds:<id> or w3c:<id>; list them at /api/credentials"
+SEARCH_PARAMS = ("q", "format", "issuer", "limit", "offset", "sort")
 
 
 async def list_credentials(request: web.Request) -> web.Response:
@@ -24,7 +22,7 @@ async def list_credentials(request: web.Request) -> web.Response:
     try:
         page = await _credentials(request).search(search)
     except SearchError as error:
-        raise ApiError(400, "bad_search", str(error), "use longer words in `q`") from None
+        raise ApiError(400, "bad_search", detail=str(error)) from None
     return web.json_response(text=page.model_dump_json())
 
 
@@ -54,20 +52,17 @@ def _credentials(request: web.Request) -> StoredCredentials:
     try:
         return stored_credentials(services_of(request))
     except RuntimeError:
-        raise ApiError(503, "not_ready", "the credential store is not open yet",
-                       "wait until /api/status says ready") from None  # fmt: skip
+        raise ApiError(503, "wallet_not_ready") from None
 
 
 def _search_of(request: web.Request) -> CredentialSearch:
     """Query parameters as a CredentialSearch; anything wrong is a 400 that names it."""
     unknown = sorted(set(request.query) - set(SEARCH_PARAMS))
     if unknown:
-        raise ApiError(400, "bad_parameter", f"unknown parameter(s): {', '.join(unknown)}",
-                       f"use only {', '.join(SEARCH_PARAMS)}")  # fmt: skip
+        raise ApiError(400, "bad_parameter", detail=f"unknown: {', '.join(unknown)}")
     repeated = sorted({key for key in request.query if len(request.query.getall(key)) > 1})
     if repeated:
-        raise ApiError(400, "bad_parameter", f"repeated parameter(s): {', '.join(repeated)}",
-                       "give each parameter once")  # fmt: skip
+        raise ApiError(400, "bad_parameter", detail=f"repeated: {', '.join(repeated)}")
     values = {key: value for key, value in request.query.items() if value != ""}
     try:
         return CredentialSearch.model_validate(values)
@@ -76,25 +71,23 @@ def _search_of(request: web.Request) -> CredentialSearch:
             f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}"
             for item in error.errors()
         )
-        raise ApiError(400, "bad_parameter", problems, SEARCH_HINT) from None
+        raise ApiError(400, "bad_parameter", detail=problems) from None
 
 
 def _id_of(request: web.Request) -> CredentialId:
     raw = request.match_info["credential_id"]
     credential_id = CredentialId.parse(raw)
     if credential_id is None:
-        raise ApiError(404, "credential_not_found", "no stored credential has this id", ID_HINT)
+        raise ApiError(404, "credential_not_found")
     return credential_id
 
 
 def _not_found(credential_id: CredentialId) -> ApiError:
-    return ApiError(404, "credential_not_found", f"no stored credential {credential_id}",
-                    "it may have been deleted; list them at /api/credentials")  # fmt: skip
+    return ApiError(404, "credential_not_found", detail=str(credential_id))
 
 
 def _agent_error(error: AdminApiError) -> ApiError:
-    return ApiError(502, "agent_error", str(error),
-                    "the wallet's agent refused or is restarting; try again")  # fmt: skip
+    return ApiError(502, "agent_error", detail=str(error))
 
 
 def register(router: web.UrlDispatcher) -> None:

@@ -53,18 +53,11 @@ async def run_step(request: web.Request) -> web.Response:
         elif step == "3":
             answer = StepAnswer(step=3, invitation=await story.employer_invitation())
         else:
-            raise ApiError(
-                404, "demo_step_unknown", f"the demo has no step {step!r}", "use 1, 2 or 3"
-            )
+            raise ApiError(404, "demo_step_unknown")
     except DemoStepError as error:
-        raise ApiError(409, "demo_step_not_ready", str(error), "do the steps in order") from None
+        raise ApiError(409, "demo_step_not_ready", detail=str(error)) from None
     except TimeoutError:
-        raise ApiError(
-            504,
-            "demo_peer_timeout",
-            "the demo's peer did not see your wallet connect in time",
-            "run the previous step again",
-        ) from None
+        raise ApiError(504, "demo_peer_timeout") from None
     except AdminApiError as error:
         raise _peer_error(error) from None
     return web.json_response(text=answer.model_dump_json())
@@ -73,14 +66,9 @@ async def run_step(request: web.Request) -> web.Response:
 def _story(request: web.Request) -> DemoStory:
     story = services_of(request).demo
     if not isinstance(story, DemoStory):
-        raise ApiError(404, "not_demo", "this wallet is not running the demo")
+        raise ApiError(404, "not_demo")
     return story
 
 
 def _peer_error(error: AdminApiError) -> ApiError:
-    return ApiError(
-        502,
-        "demo_peer_failed",
-        f"a demo peer did not answer: {error}",
-        "restart `learner-wallet demo`; its logs are in <demo dir>/peers",
-    )
+    return ApiError(502, "demo_peer_failed", detail=str(error))

@@ -10,7 +10,7 @@ from ui.web.errors import ApiError
 from ui.web.services import services_of
 from wallet.dids import DidCreationError, NewDid, WalletDid, create_wallet_did, list_wallet_dids
 
-CREATE_HINT = 'send {"method": "key" | "peer", "key_type": "ed25519" | "bls12381g2"}'
+CREATE_EXAMPLE = '{"method": "key" | "peer", "key_type": "ed25519" | "bls12381g2"}'
 
 
 class DidList(BaseModel):
@@ -31,7 +31,7 @@ async def create_did(request: web.Request) -> web.Response:
     try:
         did = await create_wallet_did(services_of(request).client, new)
     except DidCreationError as error:
-        raise ApiError(422, "did_not_created", str(error), CREATE_HINT) from None
+        raise ApiError(422, "did_not_created", detail=str(error)) from None
     except AdminApiError as error:
         raise _unavailable(error) from None
     return web.json_response(text=did.model_dump_json(), status=201)
@@ -46,16 +46,11 @@ async def _json_object(request: web.Request) -> dict[str, object]:
     try:
         body = await request.json()
     except ValueError:
-        raise ApiError(400, "invalid_json", "the body is not JSON", CREATE_HINT) from None
+        raise ApiError(400, "invalid_json", detail=CREATE_EXAMPLE) from None
     if not isinstance(body, dict):
-        raise ApiError(400, "invalid_body", "the body must be a JSON object", CREATE_HINT)
+        raise ApiError(400, "invalid_body", detail=f"a JSON object such as {CREATE_EXAMPLE}")
     return body
 
 
 def _unavailable(error: AdminApiError) -> ApiError:
-    return ApiError(
-        503,
-        "agent_unavailable",
-        f"the wallet's agent did not answer: {error}",
-        "try again in a moment; `learner-wallet status` shows whether it is running",
-    )
+    return ApiError(503, "agent_unavailable", detail=str(error))

@@ -12,7 +12,7 @@ from wallet.history import MAX_PAGE, History
 async def list_history(request: web.Request) -> web.Response:
     store = services_of(request).store
     if store is None:
-        raise ApiError(503, "wallet_not_ready", "the history store is not open yet")
+        raise ApiError(503, "wallet_not_ready")
     limit = _number(request, "limit", 50, 1, MAX_PAGE)
     offset = _number(request, "offset", 0, 0, 10**9)
     page = await History(store).page(limit=limit, offset=offset)
@@ -28,7 +28,5 @@ def _number(request: web.Request, name: str, default: int, low: int, high: int) 
     if text is None:
         return default
     if not text.isdigit() or not low <= int(text) <= high:
-        raise ApiError(
-            400, f"invalid_{name}", f"{name} must be a whole number from {low} to {high}"
-        )
+        raise ApiError(400, f"invalid_{name}", params={"low": low, "high": high})
     return int(text)

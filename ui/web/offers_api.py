@@ -35,7 +35,7 @@ async def list_offers(request: web.Request) -> web.Response:
     state = request.query.get("state") or None
     if state is not None and state not in get_args(OfferState):
         allowed = ", ".join(get_args(OfferState))
-        raise ApiError(400, "invalid_state", f"unknown offer state {state!r}", f"use {allowed}")
+        raise ApiError(400, "invalid_state", detail=f"use {allowed}")
     async with _answering():
         offers = await _inbox(request).list_offers(
             limit=limit, state=cast(OfferState | None, state)
@@ -73,9 +73,7 @@ def _inbox(request: web.Request) -> OfferInbox:
     try:
         return offer_inbox(services_of(request))
     except RuntimeError as error:
-        raise ApiError(
-            503, "wallet_not_ready", str(error), "wait until the wallet has started"
-        ) from None
+        raise ApiError(503, "wallet_not_ready", detail=str(error)) from None
 
 
 @asynccontextmanager
@@ -84,14 +82,9 @@ async def _answering() -> AsyncIterator[None]:
     try:
         yield
     except OfferError as error:
-        raise ApiError(error.status, error.code, str(error), error.hint) from None
+        raise ApiError(error.status, error.code, detail=str(error)) from None
     except AdminApiError as error:
-        raise ApiError(
-            503,
-            "agent_unavailable",
-            f"the wallet's agent did not answer: {error}",
-            "try again in a moment; `learner-wallet status` shows whether it is running",
-        ) from None
+        raise ApiError(503, "agent_unavailable", detail=str(error)) from None
 
 
 async def _decline_body(request: web.Request) -> DeclineBody:
@@ -100,19 +93,15 @@ async def _decline_body(request: web.Request) -> DeclineBody:
     try:
         raw = await request.json()
     except ValueError:
-        raise ApiError(
-            400, "invalid_json", "the body is not JSON", 'send {"reason": "..."} or nothing'
-        ) from None
+        raise ApiError(400, "invalid_json") from None
     if not isinstance(raw, dict):
-        raise ApiError(400, "invalid_body", "the body must be a JSON object", '{"reason": "..."}')
+        raise ApiError(400, "invalid_body")
     return DeclineBody.model_validate(raw)
 
 
 def _limit(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIST:
-        raise ApiError(
-            400, "invalid_limit", f"limit must be a number from 1 to {MAX_LIST}", "e.g. ?limit=50"
-        )
+        raise ApiError(400, "invalid_limit", params={"low": 1, "high": MAX_LIST})
     return int(text)
 
 

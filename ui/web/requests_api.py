@@ -116,12 +116,7 @@ def _pending(request: web.Request) -> PendingRequest:
     exchange_id = request.match_info["exchange_id"]
     pending = services_of(request).requests.get(exchange_id)
     if pending is None:
-        raise ApiError(
-            404,
-            "request_not_found",
-            f"there is no proof request {exchange_id}",
-            "list the open requests at /api/requests",
-        )
+        raise ApiError(404, "request_not_found")
     return pending
 
 
@@ -154,25 +149,18 @@ async def _body(request: web.Request) -> Any:
     try:
         raw = json.loads(text)
     except ValueError:
-        raise ApiError(400, "invalid_json", "the body is not JSON", "send a JSON object") from None
+        raise ApiError(400, "invalid_json") from None
     if not isinstance(raw, dict):
-        raise ApiError(400, "invalid_body", "the body must be a JSON object")
+        raise ApiError(400, "invalid_body")
     return raw
 
 
 def _api_error(error: AnswerError) -> ApiError:
-    return ApiError(
-        ERROR_STATUS.get(error.kind, 502), ERROR_CODE[error.kind], str(error), error.hint
-    )
+    return ApiError(ERROR_STATUS.get(error.kind, 502), ERROR_CODE[error.kind], detail=str(error))
 
 
 def _unavailable(error: AdminApiError) -> ApiError:
-    return ApiError(
-        503,
-        "agent_unavailable",
-        f"the wallet's agent did not answer: {error}",
-        "try again in a moment; nothing was sent",
-    )
+    return ApiError(503, "agent_unavailable", detail=str(error))
 
 
 def _json(model: BaseModel) -> web.Response:

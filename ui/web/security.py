@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from ui.web.errors import ApiError, Handler, error_response
+from ui.web.errors import ApiError, Handler, error_response, wants_page
 
 SESSION_COOKIE = "lw_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -77,15 +77,10 @@ def security_middleware(
     @web.middleware
     async def check(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.host not in ui.allowed_hosts():
-            return error_response(
-                ApiError(403, "bad_host", "this address is not the wallet's own",
-                         "open the wallet through the link `learner-wallet start` printed")
-            )  # fmt: skip
+            return error_response(ApiError(403, "bad_host"), request)
         origin = request.headers.get("Origin")
         if origin is not None and origin not in ui.allowed_origins():
-            return error_response(
-                ApiError(403, "bad_origin", "requests from other web pages are refused")
-            )
+            return error_response(ApiError(403, "bad_origin"), request)
         if request.path in PUBLIC_PATHS or request.path.startswith(PUBLIC_PREFIXES):
             return await handler(request)
         if _bearer_ok(request, ui):
@@ -93,30 +88,18 @@ def security_middleware(
             return await handler(request)
         csrf = _session_csrf(request, ui)
         if csrf is None:
-            if login_page is not None and _is_screen(request):
+            if login_page is not None and wants_page(request):
                 return login_page(request)
-            return error_response(
-                ApiError(401, "unauthorized", "log in first",
-                         "use the login link printed by `learner-wallet start`, or send "
-                         "`Authorization: Bearer <token from the data dir's ui-token file>`")
-            )  # fmt: skip
+            return error_response(ApiError(401, "unauthorized"), request)
         if request.method not in SAFE_METHODS:
             given = request.headers.get(CSRF_HEADER, "")
             if origin is None or not hmac.compare_digest(given, csrf):
-                return error_response(
-                    ApiError(403, "csrf", "missing or wrong CSRF token or Origin",
-                             "reload the page and try again")
-                )  # fmt: skip
+                return error_response(ApiError(403, "csrf"), request)
         request[AUTH_KEY] = "session"
         request[CSRF_KEY] = csrf
         return await handler(request)
 
     return check
-
-
-def _is_screen(request: web.Request) -> bool:
-    """A page a browser opens (not the JSON API, which keeps its 401 JSON)."""
-    return request.method in SAFE_METHODS and not request.path.startswith("/api/")
 
 
 def security_headers() -> Middleware:

@@ -14,9 +14,12 @@ from config.settings_file import (
     overridden,
     save_settings,
     saved_values,
+    settings_text,
 )
-from ui.web.errors import ApiError
+from ui.web.errors import ApiError, Words
+from ui.web.i18n import DEFAULT_LANGUAGE, catalogue
 from ui.web.services import services_of
+from ui.web.settings_checks import SettingProblem, check_changes
 
 RESTART_MESSAGE = "saved; restart the wallet to apply"
 
@@ -43,13 +46,18 @@ async def get_settings(request: web.Request) -> web.Response:
 async def put_settings(request: web.Request) -> web.Response:
     """Validate with the WalletSettings rules, write atomically, say what needs a restart."""
     services = services_of(request)
-    changes = await _changes_of(request)
+    changes, problems = check_changes(await _changes_of(request))
+    config_file = services.data_dir.config_file
     try:
-        saved = save_settings(services.data_dir.config_file, changes)
+        settings_text(config_file, changes)  # the rules' verdict too, before anything is written
     except SettingsRefused as error:
-        raise ApiError(422, "invalid_settings", str(error),
-                       f"editable settings are {', '.join(EDITABLE)}; nothing was saved",
-                       ) from None  # fmt: skip
+        problems += [SettingProblem(n, p, error.detail) for n, p in error.problems.items()]
+    except SettingsError as error:
+        raise _unreadable(error) from None
+    if problems:
+        raise _refused(problems)
+    try:
+        saved = save_settings(config_file, changes)
     except SettingsError as error:
         raise _unreadable(error) from None
     running = editable_of(services.settings)
@@ -70,17 +78,31 @@ async def _changes_of(request: web.Request) -> dict[str, Any]:
     try:
         changes = await request.json()
     except ValueError:
-        raise ApiError(400, "bad_json", "the body is not JSON",
-                       'send an object such as {"label": "Ada"}') from None  # fmt: skip
+        raise ApiError(400, "bad_json") from None
     if not isinstance(changes, dict) or not changes:
-        raise ApiError(400, "bad_json", "the body must be a non-empty JSON object",
-                       f"give one or more of {', '.join(EDITABLE)}")  # fmt: skip
+        raise ApiError(400, "bad_json", detail=f"one or more of {', '.join(EDITABLE)}")
     return changes
 
 
+def _refused(problems: list[SettingProblem]) -> ApiError:
+    """One sentence per field at fault, next to the field; nothing was saved."""
+    fields = {p.name: Words(_problem_key(p)) for p in reversed(problems)}
+    detail = "; ".join(dict.fromkeys(f"{p.name}: {p.detail}" for p in problems))
+    return ApiError(422, "invalid_settings", detail=detail, fields=fields)
+
+
+def _problem_key(problem: SettingProblem) -> str:
+    """`settings_problem.<setting>.<problem>`, else the problem's general sentence."""
+    specific = f"settings_problem.{problem.name}.{problem.problem}"
+    return (
+        specific
+        if specific in catalogue(DEFAULT_LANGUAGE).strings
+        else (f"settings_problem.{problem.problem}")
+    )
+
+
 def _unreadable(error: SettingsError) -> ApiError:
-    return ApiError(409, "config_unreadable", str(error),
-                    "fix or remove config.toml in the data folder, then try again")  # fmt: skip
+    return ApiError(409, "config_unreadable", detail=str(error))
 
 
 def register(router: web.UrlDispatcher) -> None:

@@ -13,9 +13,10 @@ from aiohttp import web
 from ui.web.pages import exchanges, holdings, overview
 from ui.web.pages.local_api import LOCAL_API_KEY, LocalApi
 from ui.web.pages.login import login_needed, login_used_up
+from ui.web.pages.problem import error_page
 from ui.web.security import UiSecrets
 
-__all__ = ["login_needed", "login_used_up", "register"]
+__all__ = ["error_page", "login_needed", "login_used_up", "register"]
 
 STATIC_DIR = Path(str(resources.files("ui.web").joinpath("static")))
 

@@ -13,6 +13,8 @@ import aiohttp
 from aiohttp import web
 from pydantic import BaseModel
 
+from ui.web.errors import words_of
+from ui.web.i18n import DEFAULT_LANGUAGE
 from ui.web.security import UiSecrets
 
 
@@ -23,6 +25,7 @@ class ApiProblem(BaseModel):
     code: str
     message: str
     hint: str | None = None
+    detail: str | None = None
 
 
 class ApiAnswer(BaseModel):
@@ -53,11 +56,14 @@ class LocalApi:
         self.ui = ui
         self._session: aiohttp.ClientSession | None = None
 
-    async def get(self, path: str, **query: str | int) -> ApiAnswer:
+    async def get(
+        self, path: str, language: str = DEFAULT_LANGUAGE, **query: str | int
+    ) -> ApiAnswer:
+        """GET an API path; its problems come back in `language`, the learner's."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         url = f"http://127.0.0.1:{self.ui.port}{path}"
-        headers = {"Authorization": f"Bearer {self.ui.api_token}"}
+        headers = {"Authorization": f"Bearer {self.ui.api_token}", "Accept-Language": language}
         params = {k: str(v) for k, v in query.items() if v not in ("", None)}
         async with self._session.get(url, headers=headers, params=params) as response:
             try:
@@ -73,12 +79,15 @@ class LocalApi:
                     code=str(error.get("code", "http_error")),
                     message=str(error.get("message", response.reason or "")),
                     hint=error.get("hint"),
+                    detail=error.get("detail"),
                 )
             )
 
-    async def get_one(self, collection: str, item_id: str) -> ApiAnswer:
+    async def get_one(
+        self, collection: str, item_id: str, language: str = DEFAULT_LANGUAGE
+    ) -> ApiAnswer:
         """GET /api/<collection>/<id>, the id quoted as one path segment."""
-        return await self.get(f"/api/{collection}/{quote(item_id, safe='')}")
+        return await self.get(f"/api/{collection}/{quote(item_id, safe='')}", language)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -88,8 +97,22 @@ class LocalApi:
 LOCAL_API_KEY = web.AppKey("local_api", LocalApi)
 
 
-def local_api(request: web.Request) -> LocalApi:
-    return request.app[LOCAL_API_KEY]
+class LearnerApi:
+    """The local API as one learner's page reads it: in that learner's language."""
+
+    def __init__(self, api: LocalApi, language: str) -> None:
+        self.api = api
+        self.language = language
+
+    async def get(self, path: str, **query: str | int) -> ApiAnswer:
+        return await self.api.get(path, self.language, **query)
+
+    async def get_one(self, collection: str, item_id: str) -> ApiAnswer:
+        return await self.api.get_one(collection, item_id, self.language)
+
+
+def local_api(request: web.Request) -> LearnerApi:
+    return LearnerApi(request.app[LOCAL_API_KEY], words_of(request).language)
 
 
 def listed(body: Any, *keys: str) -> list[Any]:

@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from ui.web.i18n import LANGUAGE_COOKIE, LANGUAGES, Catalogue, catalogue, choose_language
+from ui.web.errors import words_of
+from ui.web.i18n import LANGUAGES, plain_number
 from ui.web.security import CSRF_KEY
 
 DEMO_MODE_KEY = web.AppKey("demo_mode", bool)  # set by ui/web/demo_api.py
@@ -32,13 +33,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def catalogue_of(request: web.Request) -> Catalogue:
-    language = choose_language(
-        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("Accept-Language")
-    )
-    return catalogue(language)
-
-
 def parse_moment(value: object) -> datetime | None:
     """A datetime from the API's ISO strings (or a datetime already); None when unreadable."""
     if isinstance(value, datetime):
@@ -52,7 +46,7 @@ def parse_moment(value: object) -> datetime | None:
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
-    words = catalogue_of(request)
+    words = words_of(request)
 
     def date(value: object) -> str:
         moment = parse_moment(value)
@@ -63,7 +57,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
         return words.datetime(moment) if moment else ""
 
     def number(value: object) -> str:
-        return words.number(value) if isinstance(value, int) else str(value)
+        return words.number(value) if isinstance(value, int | float) else str(value)
 
     page = (
         environment()
@@ -73,6 +67,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
             date=date,
             date_time=date_time,
             number=number,
+            plain_number=lambda value: plain_number(value) if isinstance(value, float) else value,
             iso=lambda value: m.isoformat() if (m := parse_moment(value)) else "",
             lang=words.language,
             languages=LANGUAGES,

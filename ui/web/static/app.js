@@ -26,8 +26,11 @@
     var data = null;
     try { data = await response.json(); } catch (ignored) { data = null; }
     if (!response.ok) {
-      var error = data && data.error ? data.error : { message: response.statusText };
-      throw new Error(error.message + (error.hint ? " (" + error.hint + ")" : ""));
+      var problem = data && data.error ? data.error : { message: words().unknownError };
+      var failure = new Error(problem.message + (problem.hint ? " " + problem.hint : ""));
+      failure.detail = problem.detail || "";
+      failure.fields = problem.fields || {};
+      throw failure;
     }
     return data;
   }
@@ -36,11 +39,23 @@
     var scope = el.closest("form") || el.closest("main") || document;
     return scope.querySelector("[data-form-status]");
   }
-  function say(el, text, failed) {
+  /* Put a message in the form's status line; technical details fold away below it. */
+  function say(el, text, failed, detail) {
     var box = statusFor(el);
     if (!box) return;
     box.textContent = text;
     box.classList.toggle("failed", Boolean(failed));
+    if (detail) {
+      var more = document.createElement("details");
+      more.className = "technical";
+      var summary = document.createElement("summary");
+      summary.textContent = words().technical;
+      var code = document.createElement("code");
+      code.textContent = detail;
+      more.appendChild(summary);
+      more.appendChild(code);
+      box.appendChild(more);
+    }
   }
 
   /* Run one API call for a button or form, then go where the page says. */
@@ -53,18 +68,19 @@
       say(el, words().done);
       if (done) window.location.assign(done); else window.location.reload();
     } catch (error) {
-      say(el, words().failed + " " + error.message, true);
+      say(el, words().failed + " " + error.message, true, error.detail);
       controls.forEach(function (b) { b.disabled = false; });
     }
   }
 
+  /* One listener for every API button, so buttons a live refresh puts in work too. */
   function wireButtons() {
-    document.querySelectorAll("button[data-api-url]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        if (button.dataset.confirm && !window.confirm(words().confirmDelete)) return;
-        act(button, button.dataset.apiMethod || "POST", button.dataset.apiUrl, undefined,
-          button.dataset.done);
-      });
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("button[data-api-url]") : null;
+      if (!button) return;
+      if (button.dataset.confirm && !window.confirm(words().confirmDelete)) return;
+      act(button, button.dataset.apiMethod || "POST", button.dataset.apiUrl, undefined,
+        button.dataset.done);
     });
   }
 
@@ -169,18 +185,60 @@
       notice.hidden = true;
       notice.textContent = "";
       say(form, words().working);
+      showFieldProblems(form, {});
       try {
         var answer = await send("PUT", form.dataset.apiUrl, settingsBody(form));
         say(form, "");
         notice.hidden = false;
-        notice.textContent = form.dataset.saved +
-          (answer && answer.restart_needed && answer.restart_needed.length
-            ? " (" + answer.restart_needed.join(", ") + ")" : "");
+        var changed = (answer && answer.restart_needed) || [];
+        notice.textContent = changed.length
+          ? fill(form.dataset.savedChanged, { names: changed.map(function (name) {
+            return labelOf(form, name);
+          }).join(", ") })
+          : form.dataset.savedNothing;
       } catch (error) {
-        say(form, words().failed + " " + error.message, true);
+        showFieldProblems(form, error.fields || {});
+        say(form, words().failed + " " + error.message, true, error.detail);
       }
       button.disabled = false;
     });
+  }
+
+  function labelOf(form, name) {
+    var input = form.elements[name];
+    var label = input && input.id ? form.querySelector('label[for="' + input.id + '"]') : null;
+    return label ? label.textContent.trim() : name;
+  }
+
+  /* Each field's problem in a line right under the field, tied to it for screen readers. */
+  function showFieldProblems(form, fields) {
+    form.querySelectorAll("[data-field-problem]").forEach(function (line) {
+      var input = document.getElementById(line.dataset.fieldProblem);
+      if (input) {
+        input.removeAttribute("aria-invalid");
+        var described = (input.getAttribute("aria-describedby") || "").split(" ");
+        input.setAttribute("aria-describedby", described.filter(function (id) {
+          return id && id !== line.id;
+        }).join(" "));
+      }
+      line.remove();
+    });
+    var first = null;
+    Object.keys(fields).forEach(function (name) {
+      var input = form.elements[name];
+      if (!input || !input.id) return;
+      var line = document.createElement("p");
+      line.className = "field-problem";
+      line.id = input.id + "-problem";
+      line.dataset.fieldProblem = input.id;
+      line.textContent = fields[name];
+      input.insertAdjacentElement("afterend", line);
+      input.setAttribute("aria-invalid", "true");
+      var described = input.getAttribute("aria-describedby");
+      input.setAttribute("aria-describedby", (described ? described + " " : "") + line.id);
+      first = first || input;
+    });
+    if (first) first.focus();
   }
 
   window.LearnerWallet = { send: send, act: act, say: say, words: words, fill: fill };

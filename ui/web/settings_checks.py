@@ -1,0 +1,65 @@
+"""Checks of a settings change beyond the rules of `WalletSettings`, made before anything is
+saved: a trust list must be a file that reads as one, a mediator invitation must parse.
+
+Each check returns what is wrong (a word the Settings screen puts into a sentence next to
+the field) and a detail for experts; a value that passes may come back normalized.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from protocols.connections.errors import InvitationError
+from protocols.connections.invitation import ShortLink, parse_invitation
+from wallet.trust_list import TrustListError, load_trust_file
+
+
+@dataclass(frozen=True)
+class SettingProblem:
+    name: str
+    problem: str
+    detail: str
+
+
+def check_changes(changes: dict[str, Any]) -> tuple[dict[str, Any], list[SettingProblem]]:
+    """The changes with paths made absolute, and every problem found."""
+    checked = dict(changes)
+    problems: list[SettingProblem] = []
+    trust_list = changes.get("trust_list")
+    if isinstance(trust_list, str) and trust_list.strip():
+        path, problem = _trust_list(trust_list.strip())
+        if problem:
+            problems.append(problem)
+        checked["trust_list"] = str(path)
+    mediator = changes.get("mediator_invitation")
+    if isinstance(mediator, str) and mediator.strip():
+        problem = _mediator(mediator.strip())
+        if problem:
+            problems.append(problem)
+        checked["mediator_invitation"] = mediator.strip()
+    return checked, problems
+
+
+def _trust_list(text: str) -> tuple[Path, SettingProblem | None]:
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        return path, SettingProblem("trust_list", "not_absolute", f"{text} is a relative path")
+    if not path.is_file():
+        return path, SettingProblem("trust_list", "missing", f"no file at {path}")
+    try:
+        load_trust_file(path)
+    except TrustListError as error:
+        return path, SettingProblem("trust_list", "not_a_trust_list", str(error))
+    return path, None
+
+
+def _mediator(text: str) -> SettingProblem | None:
+    try:
+        parsed = parse_invitation(text)
+    except InvitationError as error:
+        return SettingProblem("mediator_invitation", "not_an_invitation", error.detail)
+    if isinstance(parsed, ShortLink):
+        return SettingProblem("mediator_invitation", "short_link", "a link without ?oob=")
+    return None
