@@ -170,6 +170,10 @@ class AdminClient:
         path = f"/connections/{quote(connection_id, safe='')}"
         return await self.get_model(path, ConnectionRecord)
 
+    async def delete_connection(self, connection_id: str) -> None:
+        """Forget one connection record (ACA-Py keeps any out-of-band record it came from)."""
+        await self.request("DELETE", f"/connections/{quote(connection_id, safe='')}")
+
     async def list_anoncreds_credentials(
         self, *, offset: int = 0, limit: int = 100, wql: str | None = None
     ) -> list[AnonCredsCredentialInfo]:
@@ -305,3 +309,12 @@ class AdminClient:
             "POST", "/out-of-band/create-invitation", json=body, params=params
         )
         return InvitationRecord.model_validate(answer)
+
+    async def list_oob_records(self, **params: str | int) -> list[OobRecord]:
+        """Out-of-band records; filter by `invi_msg_id`, `state`, `role` (`sender`: ours)."""
+        return await self.list_results("/out-of-band/records", OobRecord, **params)
+
+    async def delete_oob_invitation(self, invi_msg_id: str) -> None:
+        """Delete an invitation we made: its out-of-band record and EVERY connection record
+        that names it, including connections made from it (several for a multi-use one)."""
+        await self.request("DELETE", f"/out-of-band/invitations/{quote(invi_msg_id, safe='')}")

@@ -45,6 +45,10 @@ class ConnectionRecord(AdminModel):
     my_did: str | None = None
     invitation_msg_id: str | None = None
     their_public_did: str | None = None
+    # On an invitation we made, their_role is "invitee" (RFC 160) and the state "invitation"
+    # until someone answers; invitation_mode is "once" or "multi".
+    their_role: str | None = None
+    invitation_mode: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
 
@@ -138,13 +142,18 @@ class W3CCredentialQuery(AdminModel):
 
 
 class OobRecord(AdminModel):
-    """What `POST /out-of-band/receive-invitation` answers: the connection it made or reused."""
+    """An out-of-band record: what `POST /out-of-band/receive-invitation` answers (the
+    connection it made or reused), or one of `GET /out-of-band/records` (role `sender` for
+    an invitation we made, with the invitation itself)."""
 
     oob_id: str | None = None
     state: str | None = None
     invi_msg_id: str | None = None
     connection_id: str | None = None
     role: str | None = None
+    invitation: dict[str, Any] | None = None
+    multi_use: bool | None = None
+    created_at: str | None = None
 
 
 class InvitationRecord(AdminModel):

@@ -80,6 +80,14 @@ class WalletSettings(BaseSettings):
         le=3600,
         description="Seconds an exchange may wait for its peer before it is shown as failed.",
     )
+    invitation_lifetime: int = Field(
+        default=86400,
+        gt=0,
+        description=(
+            "Seconds the learner's own invitation stays valid; after that it is deleted and "
+            "an answer to it is refused."
+        ),
+    )
 
     @field_validator("endpoint", "genesis_url")
     @classmethod

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+from protocols.connections.own_invitation_expiry import own_invitations_flow
 from protocols.issuance.flow import offers_flow
 from protocols.peers import connection_cache_flow
 from protocols.presentation.flow import presentation_flow
@@ -21,4 +22,10 @@ Flow = Callable[[WalletServices], Coroutine[Any, Any, None]]
 # Order matters a little: each flow subscribes to the bus as it starts, and on every event
 # the subscribers wake in that order. The presentation flow goes first so a proof request's
 # read leaves for ACA-Py before the other flows look at the same webhook.
-FLOWS: list[Flow] = [presentation_flow, offers_flow, credentials_flow, connection_cache_flow]
+FLOWS: list[Flow] = [
+    presentation_flow,
+    offers_flow,
+    credentials_flow,
+    connection_cache_flow,
+    own_invitations_flow,
+]

@@ -20,6 +20,7 @@ import pytest
 
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, PeerAgent, poll_until
 from tests.integration.conftest import start_learner
+from tests.integration.proof_peers import learner_admin
 from tests.integration.wallet_cli import WalletCli
 
 pytestmark = pytest.mark.integration
@@ -55,13 +56,17 @@ async def call(learner: WalletCli, method: str, path: str, body: Any = None) -> 
 async def test_learner_receives_through_the_mediator(
     mediated_learner: WalletCli, mediator: PeerAgent, issuer: IssuerPeer
 ) -> None:
-    async def routed_invitation() -> dict[str, Any] | None:
-        own = await call(mediated_learner, "GET", "/api/invitation")
-        service = own["invitation"]["services"][0]
-        return own if service["serviceEndpoint"] == mediator.endpoint else None
+    # An invitation is reused until it is answered: make it once mediation is granted.
+    async with learner_admin(mediated_learner) as admin:
 
-    own = await poll_until("an invitation routed through the mediator", routed_invitation)
+        async def granted() -> dict[str, Any] | None:
+            record = await admin.request("GET", "/mediation/default-mediator")
+            return record if record and record.get("state") == "granted" else None
+
+        await poll_until("the learner's default mediator to be granted", granted)
+    own = await call(mediated_learner, "POST", "/api/invitation")
     service = own["invitation"]["services"][0]
+    assert service["serviceEndpoint"] == mediator.endpoint, service
     assert service["routingKeys"], service
     learner_key = verkey_of(service["recipientKeys"][0])
 

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 ADMIN_KEY = "unit-test-admin-key"
+FILTERS = ("state", "their_role", "invitation_msg_id")
 
 
 class FakeAdminApi:
@@ -62,12 +63,14 @@ class FakeAdminApi:
 
     @staticmethod
     def _by_state(records, nested: str | None = None):
+        """Filters as ACA-Py's tag queries do: by state and the other tags asked for."""
+
         async def handler(request: web.Request) -> web.Response:
-            state = request.query.get("state")
+            wanted = {k: v for k, v in request.query.items() if k in FILTERS}
             results = [
                 item
                 for item in records()
-                if state is None or (item[nested] if nested else item).get("state") == state
+                if all((item[nested] if nested else item).get(k) == v for k, v in wanted.items())
             ]
             return web.json_response({"results": results})
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from agent.admin_client import AdminApiError
 from agent.reconcile import OPEN_OFFER_STATE, OPEN_REQUEST_STATE
+from protocols.connections.own_invitation_expiry import is_own_unanswered
 from ui.web.services import services_of
 
 
@@ -48,7 +49,8 @@ async def get_status(request: web.Request) -> web.Response:
             )
             version = status.version
             counts = StatusCounts(
-                connections=len(connections),
+                # the learner's own unanswered invitations are nobody yet
+                connections=sum(not is_own_unanswered(c) for c in connections),
                 dids=len(dids),
                 pending_offers=len(offers),
                 pending_requests=len(requests),

@@ -66,14 +66,17 @@ async def credential(request: web.Request) -> web.Response:
 
 
 async def connections(request: web.Request) -> web.Response:
+    """The list, and the learner's own invitation if there is one (viewing never makes one)."""
     api = local_api(request)
     listing, invitation = await asyncio.gather(
         api.get("/api/connections"), api.get("/api/invitation")
     )
+    problem = invitation.problem
     return render(
         request,
         "connections.html",
         answer=listing,
         connection_list=listed(listing.body, "connections"),
         invitation=invitation,
+        no_invitation=problem is not None and problem.code == "no_invitation",
     )
