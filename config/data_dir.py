@@ -9,11 +9,12 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 HOME_VARIABLE = "LEARNER_WALLET_HOME"
+APP_NAME = "learner-wallet"
 
 
 def resolve_data_dir(option: str | os.PathLike[str] | None) -> Path:
     """`--data-dir`, else LEARNER_WALLET_HOME, else the platform's user data dir."""
-    chosen = option or os.environ.get(HOME_VARIABLE) or user_data_dir("learner-wallet")
+    chosen = option or os.environ.get(HOME_VARIABLE) or user_data_dir(APP_NAME)
     return Path(chosen).expanduser().resolve()
 
 
@@ -60,3 +61,13 @@ class DataDir:
 
     def is_initialized(self) -> bool:
         return self.wallet_file.exists()
+
+
+def default_data_dir() -> DataDir:
+    """The platform's user data dir, e.g. ~/.local/share/learner-wallet on Linux."""
+    return DataDir(Path(user_data_dir(APP_NAME)).resolve())
+
+
+def demo_data_dir() -> DataDir:
+    """Where `demo` keeps its wallet unless --data-dir says otherwise (never the learner's)."""
+    return DataDir(default_data_dir().root / "demo")

@@ -26,7 +26,7 @@ async def check_wallet_key(wallet_dir: Path, secret: WalletSecret) -> None:
     if not (wallet_dir / "sqlite.db").exists():
         raise WalletKeyError(
             f"the wallet store {wallet_dir / 'sqlite.db'} is missing; "
-            "restore it from a backup or create a new wallet with `learner-wallet init`"
+            "restore the data dir from a backup, or `init` a new wallet in another --data-dir"
         )
     with tempfile.TemporaryDirectory(prefix="lw-keycheck-") as scratch:
         copy = Path(scratch)

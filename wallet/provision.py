@@ -10,6 +10,7 @@ from agent.admin_client import AdminClient
 from agent.admin_models import DidCreateRequest
 from config.data_dir import DataDir
 from config.settings import load_settings
+from config.wallet_command import wallet_command
 from wallet.holder_agent import start_holder_agent
 from wallet.wallet_key import (
     PassphraseReader,
@@ -43,7 +44,7 @@ async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> d
     if data_dir.wallet_file.exists() or data_dir.acapy_home.exists():
         raise WalletExistsError(
             f"a wallet already exists in {data_dir.root}; nothing was changed. "
-            "Use `learner-wallet start`, or choose another --data-dir"
+            f"Use `{wallet_command(data_dir, 'start')}`, or choose another --data-dir"
         )
     created_root = not data_dir.root.exists()
     data_dir.root.mkdir(mode=0o700, parents=True, exist_ok=True)

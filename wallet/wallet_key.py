@@ -20,6 +20,7 @@ from keyring.backend import KeyringBackend
 from pydantic import BaseModel, Field
 
 from config.data_dir import DataDir
+from config.wallet_command import wallet_command
 
 KEYRING_SERVICE = "learner-wallet"
 PASSPHRASE_VARIABLE = "LEARNER_WALLET_PASSPHRASE"  # noqa: S105 (a variable name)
@@ -101,7 +102,7 @@ def load_wallet_record(data_dir: DataDir) -> WalletRecord:
         return WalletRecord.model_validate_json(data_dir.wallet_file.read_text())
     except FileNotFoundError:
         raise WalletKeyError(
-            f"no wallet in {data_dir.root}: run `learner-wallet init` first"
+            f"no wallet in {data_dir.root}: run `{wallet_command(data_dir, 'init')}` first"
         ) from None
     except ValueError as error:
         raise WalletKeyError(f"{data_dir.wallet_file} is damaged: {error}") from None

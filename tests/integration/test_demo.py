@@ -7,11 +7,15 @@ second run in the same dir starts fresh.
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
+import shlex
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -83,6 +87,7 @@ def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_pa
     with urllib.request.urlopen(request, timeout=30) as response:
         state = json.load(response)
     assert state["steps"] == {"1": "todo", "2": "todo", "3": "todo"}
+    _the_printed_login_command_works(run, ui_url, tmp_path / "demo")
 
     run.process.send_signal(signal.SIGINT)
     assert run.wait(120) == 0, run.drain()
@@ -93,6 +98,26 @@ def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_pa
     again.reported_pids()
     assert again.wait() == 0, again.drain()
     assert "Starting from a fresh demo wallet" in again.drain()
+
+
+def _the_printed_login_command_works(run: DemoRun, ui_url: str, demo_dir: Path) -> None:
+    """The command the demo prints, pasted into a shell, gives a fresh link for the demo's
+    wallet; the demo's login page names the same command."""
+    command = run.line_with("For a fresh login link, run: ")
+    assert command is not None, run.drain()
+    command = command.removeprefix("For a fresh login link, run: ")
+    assert shlex.split(command)[-3:] == ["--data-dir", str(demo_dir), "login"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNER_WALLET_")}
+    pasted = subprocess.run(
+        ["/bin/sh", "-c", command], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert pasted.returncode == 0, pasted.stderr
+    assert f"Open this link to log in (it works once): {ui_url}/login?code=" in pasted.stdout
+    page = urllib.request.Request(f"{ui_url}/credentials", headers={"Accept": "text/html"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(page, timeout=30)
+    assert refused.value.code == 401
+    assert f"<code>{command}</code>" in html.unescape(refused.value.read().decode())
 
 
 def test_demo_refuses_a_dir_that_holds_something_else(tmp_path: Path) -> None:
@@ -106,7 +131,7 @@ def test_demo_refuses_a_dir_that_holds_something_else(tmp_path: Path) -> None:
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
-    assert result.returncode == 3, result
+    assert result.returncode == 8, result  # the data dir holds something else
     assert "not a demo data dir" in result.stderr
     names = {p.name for p in data_dir.iterdir()}
     assert "wallet.json" in names and names <= {"wallet.json", "logs"}, names

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import signal
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +28,7 @@ def test_init_provisions_subject_dids_and_refuses_to_run_twice(wallet_cli: Walle
     assert '"ed25519": "did:key:z6Mk' in wallet_file.read_text()
     assert '"bls12381g2": "did:key:zUC7' in wallet_file.read_text()
     again = wallet_cli.run("init")
-    assert again.returncode == 3
+    assert again.returncode == 8  # the data dir holds a wallet: not 3, which means "no wallet"
     assert "already exists" in again.stderr and "nothing was changed" in again.stderr
     after = {p: p.read_bytes() for p in wallet_cli.data_dir.rglob("*") if p.is_file()}
     assert after == before
@@ -41,6 +44,17 @@ def test_start_ready_stop_leaves_no_process_behind(wallet_cli: WalletCli) -> Non
     assert pid_alive(acapy_pid)
     shown = wallet_cli.run("status")
     assert shown.returncode == 0 and "ACA-Py 1.7.0" in shown.stdout
+    # The login command `start` printed works when pasted in the same shell ($LEARNER_WALLET_HOME).
+    hint = wait_for(lambda: wallet_cli._line_with("For a fresh login link, run: "), "login hint")
+    pasted = subprocess.run(
+        ["/bin/sh", "-c", hint.removeprefix("For a fresh login link, run: ")],
+        env=wallet_cli.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert pasted.returncode == 0, pasted.stderr
+    assert f"{facts['ui_url']}login?code=" in pasted.stdout
     stopped = wallet_cli.run("stop")
     assert stopped.returncode == 0, stopped.stderr
     assert wallet_cli.process is not None
@@ -116,6 +130,32 @@ def test_a_busy_port_is_reported_clearly(wallet_cli: WalletCli, setting: str) ->
     assert result.returncode == 5
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert setting in result.stderr
+
+
+def test_init_with_data_dir_names_it_in_the_next_command(tmp_path: Path) -> None:
+    """`--data-dir` wins over $LEARNER_WALLET_HOME, and "Next:" keeps it, quoted for a shell."""
+    chosen = tmp_path / "my wallet's dir"
+    cli = WalletCli(tmp_path / "elsewhere", PATH=f"/usr/bin{os.pathsep}/bin")
+    created = cli.run("--data-dir", str(chosen), "init")
+    assert created.returncode == 0, created.stderr
+    assert "(the key is kept in the OS keyring)" in created.stdout
+    next_line = next(x for x in created.stdout.splitlines() if x.startswith("Next: "))
+    command = next_line.removeprefix("Next: ")
+    assert f"--data-dir {shlex.quote(str(chosen))} start" in command
+    words = shlex.split(command)
+    assert words[0] == str(Path(sys.executable).parent / "learner-wallet")  # not on PATH
+    assert words[1:] == ["--data-dir", str(chosen), "start"]
+    # Pasted as printed (with `status` for `start`), it reaches the new wallet.
+    status = subprocess.run(
+        ["/bin/sh", "-c", command.removesuffix(" start") + " status"],
+        env=cli.env | {"PATH": f"/usr/bin{os.pathsep}/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert status.returncode == 7, status.stderr
+    assert f"({chosen}: initialized)" in status.stdout
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_start_without_a_wallet_says_to_init(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import base58
@@ -92,5 +93,5 @@ def test_a_key_removed_from_the_keyring_is_a_clear_error(tmp_path: Path) -> None
 
 
 def test_no_wallet_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(WalletKeyError, match="learner-wallet init"):
+    with pytest.raises(WalletKeyError, match=re.escape(f"--data-dir {tmp_path} init`")):
         load_key(DataDir(tmp_path), _no_prompt)

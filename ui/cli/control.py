@@ -11,7 +11,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from config.data_dir import DataDir
+from config.data_dir import DataDir, demo_data_dir
+from config.wallet_command import wallet_command
 from ui.cli import exit_codes
 
 STOP_WAIT_SECONDS = 40.0
@@ -55,11 +56,28 @@ def _api(data_dir: DataDir, facts: dict[str, Any], method: str, path: str) -> An
         return json.loads(response.read())
 
 
+def not_running(data_dir: DataDir, command: str) -> str:
+    """Nothing runs in `data_dir`: say which command helps, with its --data-dir.
+
+    A learner who ran `make demo` and then types a plain command reaches the default data
+    dir, not the demo's: when the demo's wallet runs, name the command that reaches it.
+    """
+    state = "initialized" if data_dir.is_initialized() else "not initialized"
+    lines = [f"Learner Wallet is not running ({data_dir.root}: {state})."]
+    demo = demo_data_dir()
+    if demo.root != data_dir.root.resolve() and _run_facts(demo) is not None:
+        lines.append(f"The demo's wallet runs; to reach it: {wallet_command(demo, command)}")
+    elif data_dir.is_initialized():
+        lines.append(f"Start it with: {wallet_command(data_dir, 'start')}")
+    else:
+        lines.append(f"Create a wallet with: {wallet_command(data_dir, 'init')}")
+    return "\n".join(lines)
+
+
 def status(data_dir: DataDir) -> int:
     facts = _run_facts(data_dir)
     if facts is None:
-        state = "initialized" if data_dir.is_initialized() else "not initialized"
-        print(f"Learner Wallet is not running ({data_dir.root}: {state}).")
+        print(not_running(data_dir, "status"))
         return exit_codes.NOT_RUNNING
     print(f"Learner Wallet runs (controller pid {facts['controller_pid']}, "
           f"ACA-Py pid {facts['acapy_pid']}) at {facts['ui_url']}")  # fmt: skip
@@ -79,7 +97,7 @@ def status(data_dir: DataDir) -> int:
 def stop(data_dir: DataDir) -> int:
     facts = _run_facts(data_dir)
     if facts is None:
-        print(f"Learner Wallet is not running ({data_dir.root}).")
+        print(not_running(data_dir, "stop"))
         return exit_codes.NOT_RUNNING
     pid = int(facts["controller_pid"])
     os.kill(pid, signal.SIGTERM)
@@ -97,7 +115,7 @@ def stop(data_dir: DataDir) -> int:
 def login(data_dir: DataDir) -> int:
     facts = _run_facts(data_dir)
     if facts is None:
-        print(f"Learner Wallet is not running ({data_dir.root}).", file=sys.stderr)
+        print(not_running(data_dir, "login"), file=sys.stderr)
         return exit_codes.NOT_RUNNING
     body = _api(data_dir, facts, "POST", "/api/session/login-link")
     print(f"Open this link to log in (it works once): {body['login_url']}")

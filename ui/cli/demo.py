@@ -23,6 +23,7 @@ from agent.ports import PortInUseError
 from agent.process import AcaPyStartError
 from config.data_dir import DataDir
 from config.settings import SettingsError, load_settings
+from config.wallet_command import wallet_command
 from demo.story import DemoStory
 from demo.story_auto import WalletApi, WalletApiError, play, summary
 from ui.cli import exit_codes
@@ -48,6 +49,10 @@ INTERRUPTED = 130
 class DemoDirError(Exception):
     """The chosen data dir holds something that is not a demo wallet, or a demo runs there."""
 
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code  # DATA_DIR_TAKEN or DEMO_RUNNING
+
 
 @dataclass
 class DemoOutcome:
@@ -61,7 +66,7 @@ def demo(data_dir: DataDir, auto: bool = False) -> int:
         reset_demo_dir(data_dir)
     except DemoDirError as error:
         print(f"error: {error}", file=sys.stderr)
-        return exit_codes.NO_WALLET
+        return error.code
     add_file_log(data_dir)
     if usable_keyring() is None and PASSPHRASE_VARIABLE not in os.environ:
         print("No OS keyring here: the demo wallet uses a fixed demo passphrase.")
@@ -87,11 +92,17 @@ def reset_demo_dir(data_dir: DataDir) -> None:
         if not (root / DEMO_MARKER).exists():
             raise DemoDirError(
                 f"{root} is not empty and not a demo data dir; nothing was changed. "
-                "Choose an empty or new --data-dir for the demo"
+                "Choose an empty or new --data-dir for the demo",
+                exit_codes.DATA_DIR_TAKEN,
             )
         running = _running_pid(data_dir)
         if running:
-            raise DemoDirError(f"a demo already runs in {root} (pid {running}); stop it first")
+            raise DemoDirError(
+                f"a demo already runs in {root} (pid {running}); stop it first (Ctrl-C in its "
+                f"terminal, or `{wallet_command(data_dir, 'stop')}`), or log in to it with "
+                f"`{wallet_command(data_dir, 'login')}`",
+                exit_codes.DEMO_RUNNING,
+            )
         forget_key(data_dir)
         for path in found:
             if path.is_dir() and not path.is_symlink():
@@ -142,7 +153,7 @@ async def run_demo(data_dir: DataDir, auto: bool) -> DemoOutcome:
                 task = asyncio.create_task(_auto(story, data_dir, running, outcome, stop))
                 players.append(task)
             else:
-                _invite_person(running)
+                _invite_person(data_dir, running)
 
         await run_wallet(data_dir, settings, record, secret, on_ready, stop, demo=story)
         for task in players:
@@ -207,9 +218,11 @@ async def _auto(
         stop.set()
 
 
-def _invite_person(running: RunningWallet) -> None:
+def _invite_person(data_dir: DataDir, running: RunningWallet) -> None:
     print(f"Learner Wallet is running at {running.ui_url}", flush=True)
     print(f"Open this link to log in (it works once): {running.login_url}", flush=True)
+    print(f"The demo's wallet is in {data_dir.root}.")
+    print(f"For a fresh login link, run: {wallet_command(data_dir, 'login')}")
     print("The guided demo panel at the top of each page walks you through it.")
     print("Press Ctrl-C to stop the demo.", flush=True)
     if _has_desktop():

@@ -1,10 +1,26 @@
-"""Exit codes of `learner-wallet`, so scripts can tell failures apart."""
+"""Exit codes of `learner-wallet`, so scripts can tell failures apart: one meaning each."""
 
 OK = 0
 FAILED = 1  # ACA-Py or the controller failed; the message says why
 USAGE = 2  # wrong command line (argparse)
-NO_WALLET = 3  # no wallet to start, or one already there for `init`
+NO_WALLET = 3  # no wallet in the data dir: `init` one first
 WRONG_KEY = 4  # wrong passphrase, or the key is missing from the keyring
 PORT_IN_USE = 5  # a configured port is taken
 BAD_SETTINGS = 6  # config.toml or LEARNER_WALLET_* has an invalid value
-NOT_RUNNING = 7  # `stop` or `status` found no running wallet
+NOT_RUNNING = 7  # `stop`, `status`, `login` or `connect` found no running wallet
+DATA_DIR_TAKEN = 8  # `init` found a wallet, or `demo` data that is not a demo's; nothing changed
+DEMO_RUNNING = 9  # `demo` found a demo already running in its data dir
+
+# What `--help` and README.md say about each code, in a few words.
+MEANINGS: dict[int, str] = {
+    OK: "ok",
+    FAILED: "failed",
+    USAGE: "usage",
+    NO_WALLET: "no wallet",
+    WRONG_KEY: "wrong passphrase or missing key",
+    PORT_IN_USE: "port in use",
+    BAD_SETTINGS: "invalid settings",
+    NOT_RUNNING: "not running",
+    DATA_DIR_TAKEN: "data dir already holds a wallet or other data (nothing changed)",
+    DEMO_RUNNING: "a demo already runs in that data dir",
+}

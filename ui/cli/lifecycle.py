@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import getpass
 import sys
-from pathlib import Path
-
-from platformdirs import user_data_dir
 
 from agent.ports import PortInUseError
 from agent.process import AcaPyStartError
 from config.data_dir import DataDir
 from config.settings import SettingsError, load_settings
+from config.wallet_command import wallet_command
 from ui.cli import exit_codes
 from ui.runtime import RunningWallet, run_wallet
 from wallet.provision import WalletExistsError, init_wallet
@@ -41,7 +40,7 @@ def init(data_dir: DataDir) -> int:
     try:
         subject_dids = asyncio.run(init_wallet(data_dir, _read_passphrase))
     except WalletExistsError as error:
-        return fail(str(error), exit_codes.NO_WALLET)
+        return fail(str(error), exit_codes.DATA_DIR_TAKEN)
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except SettingsError as error:
@@ -51,11 +50,15 @@ def init(data_dir: DataDir) -> int:
     except AcaPyStartError as error:
         return fail(f"could not create the wallet: {error}", exit_codes.FAILED)
     record = load_wallet_record(data_dir)
-    where = "the OS keyring" if record.key_storage == "keyring" else "your passphrase"
-    print(f"Created a wallet in {data_dir.root} (key kept in {where}).")
+    key = (
+        "the key is kept in the OS keyring"
+        if record.key_storage == "keyring"
+        else "the key comes from your passphrase"
+    )
+    print(f"Created a wallet in {data_dir.root} ({key}).")
     for key_type, did in subject_dids.items():
         print(f"  {key_type} subject DID: {did}")
-    print("Next: learner-wallet start")
+    print(f"Next: {wallet_command(data_dir, 'start')}")
     return exit_codes.OK
 
 
@@ -70,7 +73,8 @@ def start(data_dir: DataDir) -> int:
         code = exit_codes.NO_WALLET if not data_dir.is_initialized() else exit_codes.WRONG_KEY
         return fail(str(error), code)
     try:
-        asyncio.run(run_wallet(data_dir, settings, record, secret, _announce))
+        announce = functools.partial(_announce, data_dir)
+        asyncio.run(run_wallet(data_dir, settings, record, secret, announce))
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except PortInUseError as error:
@@ -83,14 +87,11 @@ def start(data_dir: DataDir) -> int:
     return exit_codes.OK
 
 
-def _announce(running: RunningWallet) -> None:
+def _announce(data_dir: DataDir, running: RunningWallet) -> None:
     print(f"Learner Wallet is running at {running.ui_url}", flush=True)
     print(f"Open this link to log in (it works once): {running.login_url}", flush=True)
-    print("Press Ctrl-C to stop.", flush=True)
-
-
-def demo_data_dir() -> DataDir:
-    return DataDir(Path(user_data_dir("learner-wallet")) / "demo")
+    print(f"For a fresh login link, run: {wallet_command(data_dir, 'login')}", flush=True)
+    print(f"Press Ctrl-C to stop, or run: {wallet_command(data_dir, 'stop')}", flush=True)
 
 
 def demo(data_dir: DataDir, auto: bool = False) -> int:

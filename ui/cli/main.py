@@ -5,8 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from config.data_dir import HOME_VARIABLE, DataDir, resolve_data_dir
+from config.data_dir import (
+    HOME_VARIABLE,
+    DataDir,
+    default_data_dir,
+    demo_data_dir,
+    resolve_data_dir,
+)
 from ui.cli import connect, control, lifecycle
+from ui.cli.exit_codes import MEANINGS
 from ui.cli.logs import configure_logging
 from wallet.credentials.release import limit_malloc_arenas
 
@@ -15,11 +22,26 @@ Learner Wallet keeps your learning credentials (badges, micro-credentials, certi
 on your own computer. Issuers send them over DIDComm; verifiers ask for proof, and nothing
 is shared until you approve it."""
 
+
+def _exit_code_lines(width: int = 90) -> list[str]:
+    """`Exit codes: 0 ok, 1 failed, …` wrapped so that no code is parted from its meaning."""
+    lines = ["Exit codes:"]
+    last = len(MEANINGS) - 1
+    for index, (code, meaning) in enumerate(MEANINGS.items()):
+        item = f"{code} {meaning}" + ("." if index == last else ",")
+        if len(lines[-1]) + 1 + len(item) > width:
+            lines.append(item)
+        else:
+            lines[-1] += " " + item
+    return lines
+
+
 EPILOG = f"""\
-The data dir is --data-dir, else ${HOME_VARIABLE}, else your platform's user data dir.
+The data dir is --data-dir, else ${HOME_VARIABLE}, else your platform's user data dir
+({default_data_dir().root}); `demo` uses {demo_data_dir().root}
+unless --data-dir is given.
 Settings: <data dir>/config.toml and LEARNER_WALLET_* variables (see README.md).
-Exit codes: 0 ok, 1 failed, 2 usage, 3 no wallet or wallet exists, 4 wrong key,
-5 port in use, 6 invalid settings, 7 not running."""
+""" + "\n".join(_exit_code_lines())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     data_dir = DataDir(resolve_data_dir(args.data_dir))
     if args.command == "demo" and not args.data_dir:
-        data_dir = lifecycle.demo_data_dir()
+        data_dir = demo_data_dir()
     # `init` must leave an existing wallet untouched, log file included.
     configure_logging(data_dir if args.command != "init" else None, args.verbose)
     if args.command == "demo":
