@@ -65,6 +65,7 @@ def _predicate_item(
         p_type=spec.p_type,
         p_value=spec.p_value,
         sentence=predicate_sentence(spec.name, spec.p_type, spec.p_value),
+        words=human_name(spec.name),
     )
     views = []
     for candidate in candidates:

@@ -90,12 +90,17 @@ class SharedValue(_Model):
 
 
 class ProvenFact(_Model):
-    """A predicate: proven true without the value, said in plain words."""
+    """A predicate: proven true without the value, said in plain words.
+
+    `sentence` is the English; screens say it in the learner's language from `words` (the
+    attribute's name as words), `p_type` and `p_value`.
+    """
 
     name: str
     p_type: str
     p_value: int
     sentence: str
+    words: str | None = None  # None in prompts stored before it existed
 
 
 class CandidateView(_Model):
@@ -191,10 +196,26 @@ class PickRule(_Model):
 
 
 class Purpose(_Model):
-    """Why the verifier says it asks: the request's name and the message's comment."""
+    """Why the verifier says it asks, each part as the verifier gave it: the request's name
+    (a heading), the DIF presentation definition's `purpose` (a sentence) and the message's
+    comment, kept only when it adds to the other two (see prompt.py).
+
+    Prompts stored before `purpose` existed read back with none: their comment holds both.
+    """
 
     name: str
+    purpose: str | None = None
     comment: str | None = None
+
+    @property
+    def sentences(self) -> list[str]:
+        """The purpose, then the comment: what the learner reads under the name."""
+        return [text for text in (self.purpose, self.comment) if text]
+
+    @property
+    def said(self) -> str | None:
+        """Both sentences as one text (what history keeps as the reason); None if none."""
+        return " ".join(self.sentences) or None
 
 
 class ConsentPrompt(_Model):

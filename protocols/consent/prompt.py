@@ -1,5 +1,6 @@
 """Proof request + candidate credentials + trust list -> the learner's consent prompt."""
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from .trust import TrustList, verifier_info
 from .validation import over_asking, parse_request
 
 MAX_TEXT = 500
+NOT_A_WORD = re.compile(r"[\W_]+")
 MIXED_SUBJECTS = (
     "The credentials this request needs are bound to different DIDs of yours; the wallet "
     "can sign one presentation with only one of them."
@@ -125,16 +127,37 @@ def _item_errors(items: list[PromptItem], rules: list[PickRule]) -> list[str]:
 
 
 def _purpose(request: ProofRequest) -> Purpose:
+    """The request's name, the definition's purpose and the message's comment, apart; a
+    purpose or comment that only repeats what comes before it is left out."""
     name = request.anoncreds.name if request.anoncreds else None
-    comment = request.comment
+    purpose = None
     if request.dif:
         definition = request.dif.presentation_definition
         name = name or definition.name
-        comment = " ".join(filter(None, (comment, definition.purpose))) or None
-    return Purpose(
-        name=(name or "Proof request").strip()[:MAX_TEXT],
-        comment=comment.strip()[:MAX_TEXT] if comment else None,
-    )
+        purpose = _text(definition.purpose)
+    name = _text(name) or "Proof request"
+    if purpose and _repeats(purpose, [name]):
+        purpose = None
+    comment = _text(request.comment)
+    if comment and _repeats(comment, [name, purpose]):
+        comment = None
+    return Purpose(name=name, purpose=purpose, comment=comment)
+
+
+def _text(value: str | None) -> str | None:
+    return (value.strip()[:MAX_TEXT] or None) if value else None
+
+
+def _repeats(text: str, said: list[str | None]) -> bool:
+    """Whether `text` says nothing new: equal to, or words within, something already said
+    (ignoring case, spacing and punctuation)."""
+    mine = _words(text)
+    return not mine.strip() or any(mine in _words(other) for other in said if other)
+
+
+def _words(text: str) -> str:
+    """`text` as its lower-case words between single spaces, with a space at each end."""
+    return f" {' '.join(NOT_A_WORD.split(text.casefold())).strip()} "
 
 
 def _id(view: CandidateView | None) -> str | None:

@@ -15,7 +15,7 @@ def approval_entry(prompt: ConsentPrompt, decision: ConsentDecision) -> HistoryE
         outcome="approved",
         verifier=history_verifier(prompt.verifier),
         request_name=shared.request_name,
-        purpose=prompt.purpose.comment,
+        purpose=prompt.purpose.said,
         credentials=[
             UsedCredential(
                 id=use.credential_id,
@@ -44,7 +44,7 @@ def decline_entry(request: PendingRequest, reason: str) -> HistoryEntry:
         detail=reason,
         verifier=history_verifier(request.verifier),
         request_name=request.request_name,
-        purpose=prompt.purpose.comment if prompt else None,
+        purpose=prompt.purpose.said if prompt else None,
         asked_for=list(dict.fromkeys(asked)),
     )
 

@@ -48,13 +48,18 @@ async def credentials_shown(page: Page) -> int:
     return await page.locator(".credential-card").count()
 
 
-async def share_next_request(page: Page, name: str) -> None:
-    """Open the employer's request from Home and approve the prompt as it stands."""
+async def share_next_request(page: Page, name: str, request: str, reason: str) -> None:
+    """Open the employer's request from Home and approve the prompt as it stands; "Why they
+    ask" shows the request's name as a heading and its reason once."""
     link = page.locator(f"{PENDING} a[href^='/requests/']")
     await expect(link).to_have_count(1)
     async with page.expect_navigation():
         await link.click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Employer")
+    why = page.locator("[data-why]")
+    await expect(why.get_by_role("heading", level=3)).to_have_text(request)
+    await expect(why.locator("p")).to_have_text([reason])
+    await expect(page.get_by_text(reason.rstrip("."))).to_have_count(1)
     await screenshot(page, name)
     await page.get_by_role("button", name="Share").click()
     await page.wait_for_url("**/history")
@@ -77,7 +82,13 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
             await expect(panel.locator("[data-demo-step='1']")).to_have_attribute(
                 "data-state", "done"
             )
-            await run_step(page, "Ask the university to send them", 2, re.compile("first offer"))
+            await run_step(
+                page,
+                "Ask the university to send them",
+                2,
+                "The first offer is on its way. It is listed below under “Credentials "
+                "offered to you”: open it and accept it; the next one follows.",
+            )
             await accept_offers(page)
             await expect(page.locator("[data-demo-step='3'] button")).to_be_enabled()
             for _ in range(60):
@@ -87,14 +98,35 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
             else:
                 raise AssertionError("the Credentials screen never listed all three credentials")
             await screenshot(page, "demo-credentials")
+            await expect(panel).to_contain_text("Each offer appears on your Home page")
+            home_link = panel.get_by_role("link", name="Go to your Home page", include_hidden=True)
+            await expect(home_link).to_have_attribute("href", "/")  # the panel is folded here
             await open_screen(page, "Home")
+            await expect(panel).to_contain_text("Each offer is listed below under")
+            received = page.locator("[data-live-part='recent'] [data-activity='received'] h3")
+            await expect(received).to_have_count(OFFERS)
+            for heading in await received.all_inner_texts():
+                assert heading.startswith("Received ") and heading.endswith(
+                    " from Open Learning Institute"
+                ), heading
+            await screenshot(page, "demo-home-recent")
             await run_step(page, "Connect to the employer", 3, re.compile("Connected"))
 
-            await share_next_request(page, "demo-consent-prompt")
+            await share_next_request(
+                page,
+                "demo-consent-prompt",
+                "Course passed",
+                "To confirm you passed the course (we do not need your exact score)",
+            )
             results = page.locator("[data-demo-results] .demo-result")
             await expect(results.first).to_have_attribute("data-verified", "true")
             await expect(results.first).to_contain_text("score >= 70")
-            await share_next_request(page, "demo-consent-prompt-bbs")
+            await share_next_request(
+                page,
+                "demo-consent-prompt-bbs",
+                "Course and completion date",
+                "We check which course you completed and when.",
+            )
             await expect(results).to_have_count(2)
             await expect(results.nth(1)).to_have_attribute("data-verified", "true")
             await expect(results.nth(1)).to_contain_text("courseTitle")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -61,11 +62,20 @@ async def test_learner_connects_accepts_and_shares_with_one_attribute_hidden(
         cards = page.locator(".credential-card")
         await expect(cards).to_have_count(1)
         await expect(cards.first).to_contain_text("Valid")
+        title = (await cards.first.locator(".card-title").inner_text()).strip()
         await screenshot(page, "credentials")
 
-        # A proof request arrives live; hide the name, share the rest.
+        # Home's recent activity names what arrived and who sent it, linking to it.
         verifier_conn = await connect(learner, verifier)
         await open_screen(page, "Home")
+        received = page.locator("[data-live-part='recent'] [data-activity='received'] h3 a")
+        await expect(received).to_have_count(1)
+        await expect(received).to_have_text(f"Received {title} from {issuer.label}")
+        await expect(received).to_have_attribute("href", re.compile(r"^/credentials/anoncreds"))
+        await expect(page.locator("[data-live-part='recent']")).not_to_contain_text("Nothing")
+        await screenshot(page, "home-recent")
+
+        # A proof request arrives live; hide the name, share the rest.
         await listening(page)
         await mark_document(page)
         pres_ex_id = await course_check(verifier, verifier_conn, issuer.cred_def_id)
@@ -76,6 +86,10 @@ async def test_learner_connects_accepts_and_shares_with_one_attribute_hidden(
         await expect(request_link).to_have_count(1)
         await notice.get_by_role("link").click()
         await expect(page.get_by_role("heading", level=1)).to_contain_text(verifier.label)
+        why = page.locator("[data-why]")
+        await expect(why.get_by_role("heading", level=2)).to_have_text("Why they ask")
+        await expect(why.get_by_role("heading", level=3)).to_have_text("Course check")
+        await expect(page.get_by_text("To confirm your course result")).to_have_count(1)
         await expect(page.locator("#consent-form")).to_contain_text(COURSE["course_title"])
         await page.get_by_label("Hide learner_name", exact=False).check()
         await expect(page.locator("[data-hidden-list]")).to_contain_text("learner_name")

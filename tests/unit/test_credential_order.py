@@ -125,3 +125,37 @@ def test_order_alone_places_ties_after_equals_and_forgets_unknown_ids() -> None:
     order.remove("c")
     assert order.newest_first(1, 10) == ["b"]
     assert len(order) == 2
+
+
+def arrived(number: int, issued_day: int, received_day: int | None) -> StoredCredential:
+    base = credential(number, day=issued_day)
+    received = None if received_day is None else DAY0 + timedelta(days=received_day)
+    return base.model_copy(update={"received": received})
+
+
+async def test_the_list_by_arrival_is_newest_received_first_and_kept_in_step(
+    store: Store,
+) -> None:
+    """Home's recent activity: what came lately, whatever its issue date."""
+    index = CredentialIndex(store)
+    await index.put_many([arrived(1, 1, 10), arrived(2, 2, 11), arrived(3, 3, None)])
+    # issued first, received last: first by arrival, last by issue date
+    assert await every_id(index, sort="received") == ["w3c:0002", "w3c:0001", "w3c:0003"]
+    await index.put(arrived(4, 0, 20))
+    await index.put(arrived(5, 30, 5))
+    by_arrival = ["w3c:0004", "w3c:0002", "w3c:0001", "w3c:0005", "w3c:0003"]
+    assert await every_id(index, sort="received") == by_arrival
+    assert await every_id(index) == ["w3c:0005", "w3c:0003", "w3c:0002", "w3c:0001", "w3c:0004"]
+    assert await page(index, sort="received", limit=2) == (by_arrival[:2], 5)
+
+    assert await index.remove("w3c:0002")
+    by_arrival.remove("w3c:0002")
+    assert await every_id(index, sort="received") == by_arrival
+    assert await every_id(CredentialIndex(store), sort="received") == by_arrival
+
+
+def test_only_the_plain_list_can_be_sorted_by_arrival() -> None:
+    for search in ({"q": "course"}, {"format": "w3c"}, {"issuer": "did:key:z6MkIssuerA"}):
+        with pytest.raises(ValueError, match="sort=received"):
+            CredentialSearch.model_validate({**search, "sort": "received"})
+    assert CredentialSearch.model_validate({"q": " ", "sort": "received"}).sort == "received"

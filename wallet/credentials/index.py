@@ -15,6 +15,8 @@ is rare and short.
 
 A plain list does not scan: `CredentialOrder` mirrors that order in memory, updated
 after each write of this index (so: one index object per store), and a page is a slice.
+The plain list by arrival (`sort=received`, what came lately) is a second such order,
+read on first use; it exists only in memory, so it cannot be combined with a filter.
 """
 
 from __future__ import annotations
@@ -45,11 +47,13 @@ from wallet.credentials.entries import (
 from wallet.credentials.models import (
     CredentialPage,
     CredentialSearch,
+    CredentialSort,
     CredentialStatus,
     StoredCredential,
 )
 from wallet.credentials.order import CredentialOrder, read_order
 from wallet.credentials.search_tags import (
+    SearchError,
     index_tags,
     query_words,
     revocation_key,
@@ -69,7 +73,8 @@ class CredentialIndex:
         self._counts: dict[tuple[str, str], int] = {}
         self._writes = 0  # a count read across a write is not kept
         self._revoked: frozenset[str] | None = None  # like the counts: dropped on writes
-        self._order: CredentialOrder | None = None  # loaded on first use (or by `warm`)
+        # Each order is loaded on first use (the issue-date one also by `warm`).
+        self._orders: dict[CredentialSort, CredentialOrder] = {}
         self._order_loading = asyncio.Lock()
 
     async def put(self, credential: StoredCredential) -> None:
@@ -91,13 +96,13 @@ class CredentialIndex:
                         await write_claims(txn, summary.id, claims[summary.id])
                 await txn.commit()
         except BaseException:
-            self._order = None  # not sure what was written: read the order again
+            self._orders.clear()  # not sure what was written: read the orders again
             raise
         finally:
             self._written()
-        if self._order is not None:
+        for sort, order in self._orders.items():
             for summary in summaries:
-                self._order.place(summary.id, summary.sort_key)
+                order.place(summary.id, summary.order_key(sort))
 
     async def get(self, credential_id: str) -> StoredCredential | None:
         async with self._store.session() as session:
@@ -114,12 +119,12 @@ class CredentialIndex:
                 await remove_claims(txn, credential_id)
                 await txn.commit()
         except BaseException:
-            self._order = None
+            self._orders.clear()
             raise
         finally:
             self._written()
-        if self._order is not None:
-            self._order.remove(credential_id)
+        for order in self._orders.values():
+            order.remove(credential_id)
         return found
 
     async def set_status(
@@ -142,6 +147,8 @@ class CredentialIndex:
         tag_filter = search_filter(search) or None
         if category == INDEX_CATEGORY and tag_filter is None:
             return await self._plain_page(search)
+        if search.sort != "issued":
+            raise SearchError("only the list of every credential can be sorted by arrival")
         # The count (cached after the first page) and the page run side by side.
         total, entries = await asyncio.gather(
             self._count(category, tag_filter), self._page(category, tag_filter, search)
@@ -180,20 +187,20 @@ class CredentialIndex:
 
     async def _plain_page(self, search: CredentialSearch) -> CredentialPage:
         """Every credential, newest first: a slice of the order, fetched by name."""
-        order = await self._ordered()
+        order = await self._ordered(search.sort)
         items = await self._summaries(order.newest_first(search.offset, search.limit))
         total, offset = len(order), search.offset
         return CredentialPage(items=items, total=total, limit=search.limit, offset=offset)
 
-    async def _ordered(self) -> CredentialOrder:
+    async def _ordered(self, sort: CredentialSort = "issued") -> CredentialOrder:
         """The order in memory; read again if a write landed while it was being read."""
         async with self._order_loading:
-            while self._order is None:
+            while sort not in self._orders:
                 writes = self._writes
-                order = await read_order(self._store, INDEX_CATEGORY)
+                order = await read_order(self._store, INDEX_CATEGORY, sort)
                 if writes == self._writes:
-                    self._order = order
-            return self._order
+                    self._orders[sort] = order
+            return self._orders[sort]
 
     async def find_by_revocation(
         self, rev_reg_id: str, cred_rev_id: str

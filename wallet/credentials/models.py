@@ -9,10 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 CredentialFormat = Literal["anoncreds", "w3c"]
 CredentialStatus = Literal["valid", "expired", "revoked", "unknown"]
+# Lists are newest first by issue date, or by the day the credential reached this wallet.
+CredentialSort = Literal["issued", "received"]
 FORMATS: tuple[CredentialFormat, ...] = ("anoncreds", "w3c")
 
 
@@ -73,6 +75,15 @@ class StoredCredential(BaseModel):
         moment = self.issued or self.received or datetime.fromtimestamp(0, UTC)
         return moment.astimezone(UTC).isoformat()
 
+    @property
+    def arrival_key(self) -> str:
+        """Newest first by arrival (what came lately); the issue date stands in if unknown."""
+        moment = self.received or self.issued or datetime.fromtimestamp(0, UTC)
+        return moment.astimezone(UTC).isoformat()
+
+    def order_key(self, sort: CredentialSort) -> str:
+        return self.arrival_key if sort == "received" else self.sort_key
+
     def summary(self) -> StoredCredential:
         """The same view without the raw document, as the index keeps it."""
         return self.model_copy(update={"raw": None})
@@ -101,3 +112,12 @@ class CredentialSearch(BaseModel):
     issuer: str | None = Field(default=None, max_length=500)
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=1_000_000)
+    sort: CredentialSort = "issued"
+
+    @model_validator(mode="after")
+    def _received_lists_everything(self) -> CredentialSearch:
+        """Only the plain list is kept in arrival order (in memory, see index.py)."""
+        filtered = bool(self.q and self.q.strip()) or self.format or self.issuer
+        if self.sort == "received" and filtered:
+            raise ValueError("sort=received lists every credential: leave out q, format, issuer")
+        return self

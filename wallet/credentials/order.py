@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from aries_askar import Store
 
-from wallet.credentials.models import StoredCredential
+from wallet.credentials.models import CredentialSort, StoredCredential
 
 
 class CredentialOrder:
@@ -63,10 +63,16 @@ class CredentialOrder:
         return self._ids[start:end][::-1]
 
 
-async def read_order(store: Store, category: str) -> CredentialOrder:
-    """The order of the summaries in `category`, read once in insertion order."""
+async def read_order(
+    store: Store, category: str, sort: CredentialSort = "issued"
+) -> CredentialOrder:
+    """The order of the summaries in `category`, read once in insertion order.
+
+    By issue date this is the store's own order; by arrival (`received`) it exists only
+    here, for the plain list of what came lately (Home's recent activity).
+    """
     entries = [
-        (entry.name, StoredCredential.model_validate_json(entry.value).sort_key)
+        (entry.name, StoredCredential.model_validate_json(entry.value).order_key(sort))
         async for entry in store.scan(category, order_by="id")
     ]
     return CredentialOrder(entries)

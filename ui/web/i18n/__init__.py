@@ -15,6 +15,7 @@ from string import Formatter
 LANGUAGES = ("en", "de")
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lw_lang"
+PLURAL_FORMS = ("one", "other")  # what English and German need (see Catalogue.plural_form)
 
 
 class Catalogue:
@@ -25,12 +26,33 @@ class Catalogue:
         self.strings = strings
 
     def text(self, key: str, **values: object) -> str:
-        """The string for `key` with `{name}` placeholders filled; the key itself if missing."""
-        template = self.strings.get(key, key)
+        """The string for `key` with `{name}` placeholders filled; the key itself if missing.
+
+        A count goes in `n`: where the catalogue has `<key>.one` and `<key>.other` instead
+        of `<key>`, `n` chooses the form, and a whole number is written the language's way.
+        """
+        count = values.get("n")
+        template = self.strings.get(key)
+        if template is None and "n" in values:
+            template = self.strings.get(f"{key}.{self.plural_form(count)}")
+        if template is None:
+            template = key
+        if isinstance(count, int) and not isinstance(count, bool):
+            values["n"] = self.number(count)
         if not values:
             return template
         names = {name for _, name, _, _ in Formatter().parse(template) if name}
         return template.format(**{name: values.get(name, "") for name in names})
+
+    def plural_form(self, count: object) -> str:
+        """English and German: `one` for exactly 1, `other` for every other count.
+
+        The count may come already written (`"1.234"`, as the `number` filter writes it).
+        """
+        if isinstance(count, str):
+            digits = count.replace(self.strings.get("format.group_separator", ","), "")
+            count = int(digits) if digits.isdigit() else None
+        return "one" if count == 1 else "other"
 
     def date(self, moment: datetime) -> str:
         """A date as this language writes it, in the computer's own time zone."""
@@ -44,9 +66,18 @@ class Catalogue:
             date=self.date(local), time=f"{local.hour:02d}:{local.minute:02d}"
         )
 
-    def number(self, value: int) -> str:
-        grouped = f"{value:,}"
-        return grouped.replace(",", self.strings["format.group_separator"])
+    def number(self, value: float) -> str:
+        """Grouped digits, and a fraction only where there is one (60.0 reads as 60)."""
+        whole, _, fraction = plain_number(value).partition(".")
+        grouped = f"{int(whole):,}".replace(",", self.strings["format.group_separator"])
+        return grouped + (self.strings["format.decimal_separator"] + fraction if fraction else "")
+
+
+def plain_number(value: float) -> str:
+    """A number as a form field holds it: `60` for 60.0, `2.5` for 2.5."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @cache

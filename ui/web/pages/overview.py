@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -10,21 +12,24 @@ from pydantic import BaseModel
 from ui.web.errors import ApiError
 from ui.web.i18n import LANGUAGE_COOKIE, LANGUAGES
 from ui.web.pages.local_api import listed, local_api
-from ui.web.pages.render import render
+from ui.web.pages.render import parse_moment, render
 from ui.web.services import services_of
 
 RECENT = 5
+EPOCH = datetime.fromtimestamp(0, UTC)
 OPEN_STATUSES = ("waiting", "sending")  # still the learner's business
 
 
 async def home(request: web.Request) -> web.Response:
-    """Pending offers and proof requests first, then the latest activity."""
+    """Pending offers and proof requests first, then the latest activity: what was shared
+    or declined (the history) and what arrived (the credentials, newest received first)."""
     api = local_api(request)
-    status, offers, requests, history = await asyncio.gather(
+    status, offers, requests, history, received = await asyncio.gather(
         api.get("/api/status"),
         api.get("/api/offers", state="pending"),
         api.get("/api/requests"),
         api.get("/api/history", limit=RECENT),
+        api.get("/api/credentials", sort="received", limit=RECENT),
     )
     return render(
         request,
@@ -37,8 +42,40 @@ async def home(request: web.Request) -> web.Response:
             r for r in listed(requests.body, "requests") if r.get("status") in OPEN_STATUSES
         ],
         history=history,
-        history_list=listed(history.body, "history", "entries")[:RECENT],
+        received=received,
+        history_list=recent_activity(
+            listed(history.body, "history", "entries"), listed(received.body, "items")
+        ),
     )
+
+
+def recent_activity(entries: list[Any], credentials: list[Any]) -> list[dict[str, Any]]:
+    """History entries and credentials received, newest first, at most RECENT in all.
+
+    A received credential becomes an entry of kind `received` (history_list.html shows it
+    as "Received <title> from <issuer>", linking to the credential).
+    """
+    arrivals = [
+        {
+            "kind": "received",
+            "id": card.get("id"),
+            "title": card.get("title"),
+            "issuer": card.get("issuer_label"),
+            "at": card.get("received") or card.get("issued"),
+        }
+        for card in credentials
+        if isinstance(card, dict) and card.get("id")
+    ]
+    shared = [entry for entry in entries if isinstance(entry, dict)]
+    newest_first = sorted([*shared, *arrivals], key=_moment_of, reverse=True)
+    return newest_first[:RECENT]
+
+
+def _moment_of(item: dict[str, Any]) -> datetime:
+    moment = parse_moment(item.get("at"))
+    if moment is None:
+        return EPOCH
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def history(request: web.Request) -> web.Response:
@@ -76,10 +113,7 @@ async def choose_language(request: web.Request) -> web.Response:
     """Remember the learner's language in a cookie (a preference, not a secret)."""
     choice = LanguageChoice.model_validate(await request.json())
     if choice.language not in LANGUAGES:
-        raise ApiError(
-            422, "unknown_language", f"no words for '{choice.language}'",
-            f"choose one of: {', '.join(LANGUAGES)}",
-        )  # fmt: skip
+        raise ApiError(422, "unknown_language", detail=f"one of: {', '.join(LANGUAGES)}")
     response = web.json_response({"language": choice.language})
     response.set_cookie(
         LANGUAGE_COOKIE, choice.language, samesite="Strict", path="/", max_age=365 * 86400

@@ -20,6 +20,17 @@
     box.classList.toggle("failed", Boolean(failed));
   }
 
+  // Away from Home the done texts of steps 2 and 3 send the learner there: with a link.
+  function linkHome(step) {
+    if (!words.homeLink || step < 2) return;
+    var box = stepItem(step).querySelector("[data-demo-status]");
+    var link = document.createElement("a");
+    link.href = "/";
+    link.textContent = words.homeLink;
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(link);
+  }
+
   var busy = {};
 
   async function run(step) {
@@ -34,6 +45,7 @@
         await send("POST", "/api/connections", { invitation: answer.invitation });
       }
       say(step, words["done-" + step]);
+      linkHome(step);
     } catch (error) {
       say(step, words.failed + " " + error.message, true);
     } finally {
