@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -14,6 +14,7 @@ from pydantic_settings import (
 )
 
 LogLevel = Literal["debug", "info", "warning", "error"]
+Delivery = Literal["pickup", "direct"]
 
 
 class SettingsError(Exception):
@@ -88,6 +89,27 @@ class WalletSettings(BaseSettings):
             "an answer to it is refused."
         ),
     )
+    delivery: Delivery | None = Field(
+        default=None,
+        description=(
+            "How messages reach the wallet: pickup (over one WebSocket the wallet opens to its "
+            "mediator; the default with a mediator) or direct (peers or the mediator connect "
+            "to this computer; the default without one)."
+        ),
+    )
+
+    @property
+    def delivery_mode(self) -> Delivery:
+        """The delivery in force: as set, else pickup with a mediator and direct without."""
+        if self.delivery is not None:
+            return self.delivery
+        return "pickup" if self.mediator_invitation else "direct"
+
+    @model_validator(mode="after")
+    def _pickup_needs_a_mediator(self) -> WalletSettings:
+        if self.delivery == "pickup" and not self.mediator_invitation:
+            raise ValueError("delivery = pickup needs a mediator_invitation")
+        return self
 
     @field_validator("endpoint", "genesis_url")
     @classmethod

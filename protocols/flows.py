@@ -11,6 +11,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from protocols.connections.own_invitation_expiry import own_invitations_flow
+from protocols.delivery import delivery_flow
 from protocols.issuance.flow import offers_flow
 from protocols.peers import connection_cache_flow
 from protocols.presentation.flow import presentation_flow
@@ -28,4 +29,5 @@ FLOWS: list[Flow] = [
     credentials_flow,
     connection_cache_flow,
     own_invitations_flow,
+    delivery_flow,
 ]

@@ -21,6 +21,7 @@ from wallet.controller_store import ControllerStore
 from wallet.wallet_key import WalletRecord
 
 if TYPE_CHECKING:
+    from protocols.delivery import DeliveryStatus
     from protocols.issuance.inbox import OfferInbox
     from wallet.credentials.stored import StoredCredentials
 
@@ -41,3 +42,4 @@ class WalletServices:
     credentials: StoredCredentials | None = None  # made by wallet.credentials.sync
     demo: object | None = None  # the guided demo (demo/story.py), only in `demo` mode
     connections: ConnectionCache | None = None  # made by protocols.peers.connection_cache
+    delivery: DeliveryStatus | None = None  # kept by protocols.delivery

@@ -15,6 +15,7 @@ from agent.admin_client import AdminApiError, AdminClient
 from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import Invitation
 from protocols.connections.reachability import check_reachable
+from protocols.connections.services import with_one_service
 from protocols.connections.short_link import resolve_invitation
 from protocols.connections.views import ConnectionView, connection_view
 
@@ -38,7 +39,7 @@ async def accept_invitation(
     reachable: Reachability = check_reachable,
 ) -> AcceptedInvitation:
     """Parse (fetching short links), check the endpoint, then accept through ACA-Py."""
-    invitation = await resolve_invitation(text)
+    invitation = with_one_service(await resolve_invitation(text))
     await reachable(invitation)
     try:
         oob = await client.receive_oob_invitation(invitation.as_message(), alias=alias)

@@ -19,7 +19,7 @@ from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import Invitation
 
 CONNECT_TIMEOUT = 3.0
-TRANSPORTS = {"http": 80, "https": 443}
+TRANSPORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 def service_endpoint(invitation: Invitation) -> str | None:
@@ -32,11 +32,12 @@ def service_endpoint(invitation: Invitation) -> str | None:
     if not isinstance(service, str):
         return service.service_endpoint
     if service.startswith("did:peer:2"):
-        return _did_peer_2_endpoint(service)
+        return did_peer_2_endpoint(service)
     return None
 
 
-def _did_peer_2_endpoint(did: str) -> str | None:
+def did_peer_2_endpoint(did: str) -> str | None:
+    """The endpoint in a did:peer:2's service segment (`S`), when there is one."""
     for element in did.split(".")[1:]:
         if not element.startswith("S"):
             continue

@@ -150,7 +150,7 @@ async def test_bad_invitations_get_clear_errors_and_create_nothing(
         ("x" * (64 * 1024 + 1), 413, "invitation_too_large"),
         (unknown, 422, "unsupported_protocol"),
         (_with_endpoint(url, f"http://127.0.0.1:{free_port()}"), 502, "unreachable_endpoint"),
-        (_with_endpoint(url, "ws://127.0.0.1:8030"), 422, "unsupported_transport"),
+        (_with_endpoint(url, "xmpp://127.0.0.1:8030"), 422, "unsupported_transport"),
     ]
     for invitation, status, error_code in cases:
         code, body = await call(learner, "POST", "/api/connections", {"invitation": invitation})

@@ -26,6 +26,7 @@ DYNAMIC_KEYS = {
     ],
     "settings.agent_state.": ["ready", "not_ready"],
     "settings.log_level.": ["debug", "info", "warning", "error"],
+    "delivery.": ["connected", "connecting", "offline"],
     "outcome.": ["approved", "declined", "failed", "verified", "not_verified"],
     "request_status.": ["waiting", "sending", "sent", "failed"],
     "offer.state.": ["accepted", "done", "declined", "failed", "revoked", "other"],

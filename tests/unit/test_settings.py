@@ -59,3 +59,15 @@ def test_wallet_variables_that_are_not_settings_are_ignored(tmp_path: Path, monk
     monkeypatch.setenv("LEARNER_WALLET_HOME", str(tmp_path))
     monkeypatch.setenv("LEARNER_WALLET_PASSPHRASE", "not a setting")
     assert load_settings(tmp_path / "config.toml").label == "Learner"
+
+
+def test_delivery_is_pickup_with_a_mediator_and_direct_without() -> None:
+    from config.settings import WalletSettings
+
+    mediator = "https://mediator.example/?oob=e30"
+    assert WalletSettings().delivery_mode == "direct"
+    assert WalletSettings(mediator_invitation=mediator).delivery_mode == "pickup"
+    chosen = WalletSettings(mediator_invitation=mediator, delivery="direct")
+    assert chosen.delivery_mode == "direct"
+    with pytest.raises(ValueError, match="pickup needs a mediator_invitation"):
+        WalletSettings(delivery="pickup")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from protocols.connections.errors import InvitationError
-from protocols.connections.invitation import ShortLink, parse_invitation
+from protocols.connections.mediator import mediator_invitation
 from wallet.trust_list import TrustListError, load_trust_file
 
 
@@ -57,9 +57,8 @@ def _trust_list(text: str) -> tuple[Path, SettingProblem | None]:
 
 def _mediator(text: str) -> SettingProblem | None:
     try:
-        parsed = parse_invitation(text)
+        mediator_invitation(text)
     except InvitationError as error:
-        return SettingProblem("mediator_invitation", "not_an_invitation", error.detail)
-    if isinstance(parsed, ShortLink):
-        return SettingProblem("mediator_invitation", "short_link", "a link without ?oob=")
+        problem = "short_link" if error.reason == "short" else "not_an_invitation"
+        return SettingProblem("mediator_invitation", problem, error.detail)
     return None

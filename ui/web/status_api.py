@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from agent.admin_client import AdminApiError
 from agent.reconcile import OPEN_OFFER_STATE, OPEN_REQUEST_STATE
 from protocols.connections.own_invitation_expiry import is_own_unanswered
+from protocols.delivery import DeliveryStatus, status_of
 from ui.web.services import services_of
 
 
@@ -30,6 +31,7 @@ class StatusResponse(BaseModel):
     agent_pid: int | None
     last_error: str | None
     counts: StatusCounts | None
+    delivery: DeliveryStatus
 
 
 async def get_status(request: web.Request) -> web.Response:
@@ -67,6 +69,7 @@ async def get_status(request: web.Request) -> web.Response:
         agent_pid=agent.pid if agent.is_running() else None,
         last_error=agent.last_error,
         counts=counts,
+        delivery=status_of(services),
     )
     return web.json_response(text=body.model_dump_json())
 

@@ -14,9 +14,11 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from protocols.delivery import DeliveryStatus, status_of
 from ui.web.errors import words_of
 from ui.web.i18n import LANGUAGES, plain_number
 from ui.web.security import CSRF_KEY
+from ui.web.services import SERVICES_KEY
 
 DEMO_MODE_KEY = web.AppKey("demo_mode", bool)  # set by ui/web/demo_api.py
 
@@ -43,6 +45,12 @@ def parse_moment(value: object) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _delivery(request: web.Request) -> DeliveryStatus | None:
+    """Delivery as every page shows it, for a logged-in learner only."""
+    services = request.config_dict.get(SERVICES_KEY)
+    return status_of(services) if services is not None and request.get(CSRF_KEY) else None
 
 
 def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
@@ -74,6 +82,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
             csrf=request.get(CSRF_KEY, ""),
             path=request.path,
             demo_mode=request.config_dict.get(DEMO_MODE_KEY, False),
+            delivery=_delivery(request),
             **context,
         )
     )

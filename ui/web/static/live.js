@@ -18,7 +18,8 @@
   };
   var QUIET = ["offer_updated", "request_answered", "request_done", "request_failed",
     "request_declined", "request_approved", "credential_revoked", "connections",
-    "issue_credential_v2_0", "present_proof_v2_0", "credential_stored", "credential_deleted"];
+    "issue_credential_v2_0", "present_proof_v2_0", "credential_stored", "credential_deleted",
+    "delivery"];
 
   function words() {
     var el = document.getElementById("words");
