@@ -9,6 +9,7 @@ demo: setup
 
 test: setup
 	@bash scripts/setup-e2e.sh
+	@bash scripts/setup-credo.sh
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy agent config wallet protocols ui demo bench
