@@ -19,6 +19,7 @@ from config.settings import Delivery, WalletSettings
 from protocols.connections.errors import InvitationError
 from protocols.connections.mediator import mediator_invitation
 from protocols.wallet_services import WalletServices
+from wallet.credentials.normalize import parse_date
 
 LOGGER = logging.getLogger(__name__)
 PLUGIN_TOPIC = "pickup"
@@ -71,23 +72,13 @@ def updated(status: DeliveryStatus, payload: dict[str, Any]) -> DeliveryStatus:
     if state in STATES and state != status.state:
         changes["state"] = state
         changes["changed_at"] = datetime.now(UTC)
-    last = _moment(payload.get("last_message_at"))
+    last = parse_date(payload.get("last_message_at"))
     if last is not None and (status.last_message_at is None or last > status.last_message_at):
         changes["last_message_at"] = last
     label = payload.get("mediator_label")
     if isinstance(label, str) and label and not status.mediator:
         changes["mediator"] = label[:100]
     return status.model_copy(update=changes) if changes else status
-
-
-def _moment(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 async def delivery_flow(services: WalletServices) -> None:
