@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make demo` and `make test`.
-.PHONY: setup demo test lint bench bench-quick
+.PHONY: setup demo test soak lint bench bench-quick
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,11 @@ test: setup
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy agent config wallet protocols ui demo bench
 	.venv/bin/pytest -q
+
+# Crash soak (issue #15): 50 random kills while credentials are issued; never in `make test`.
+# SOAK_CYCLES=5 make soak for a short run.
+soak: setup
+	.venv/bin/pytest -m slow -q -s
 
 lint: setup
 	.venv/bin/ruff check .

@@ -20,6 +20,7 @@ from agent.admin_models import (
     InvitationRecord,
     OobRecord,
     PresentationExchangeRecord,
+    StoreResume,
     W3CCredentialQuery,
     W3CCredentialRecord,
 )
@@ -165,6 +166,13 @@ class AdminClient:
         """Decline or abandon an exchange; both sides' records go to `abandoned`."""
         path = f"/issue-credential-2.0/records/{quote(cred_ex_id, safe='')}/problem-report"
         await self.request("POST", path, json={"description": description})
+
+    async def finish_credential_store(self, cred_ex_id: str, min_idle: float) -> StoreResume:
+        """Finish a store a crash cut off, once (route of `agent.plugins.handled_inbound`);
+        exchanges that moved within `min_idle` seconds are left to ACA-Py (`busy`)."""
+        path = f"/learner-wallet/issue-credential/records/{quote(cred_ex_id, safe='')}"
+        body = await self.request("POST", f"{path}/finish-store", json={"min_idle": min_idle})
+        return StoreResume.model_validate(body)
 
     async def connection(self, connection_id: str) -> ConnectionRecord:
         path = f"/connections/{quote(connection_id, safe='')}"

@@ -90,6 +90,15 @@ class CredentialExchangeDetail(AdminModel):
         return None
 
 
+class StoreResume(AdminModel):
+    """What our `finish-store` route did (agent/plugins/handled_inbound/store_resume.py)."""
+
+    outcome: Literal["stored", "recovered", "not-needed", "busy", "failed"]
+    state: str | None = None
+    credential_id: str | None = None
+    error: str | None = None
+
+
 class PresentationExchangeRecord(AdminModel):
     """present-proof v2 exchange; the request body is under `by_format.pres_request`."""
 

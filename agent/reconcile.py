@@ -20,7 +20,7 @@ OPEN_CONNECTION_STATES = ("invitation", "request", "response")
 OPEN_OFFER_STATE = "offer-received"
 OPEN_REQUEST_STATE = "request-received"
 # States where we wait for the peer; a deadline turns them into failures later.
-WAITING_CREDENTIAL_STATES = ("request-sent",)
+WAITING_CREDENTIAL_STATES = ("request-sent", "credential-received")
 WAITING_PRESENTATION_STATES = ("presentation-sent",)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -28,8 +29,16 @@ CORE_PLUGINS = (
     "agent.plugins.didweb_anoncreds",
     "agent.plugins.dif_challenge",
 )
-# The learner's agent also completes DID exchanges with inviters that omit `pthid` (Credo).
-HOLDER_PLUGINS = (*CORE_PLUGINS, "agent.plugins.credo_compat")
+# The learner's agent also completes DID exchanges with inviters that omit `pthid` (Credo),
+# and finishes credential stores a crash cut off (handled_inbound, issue #15).
+HOLDER_PLUGINS = (*CORE_PLUGINS, "agent.plugins.credo_compat", "agent.plugins.handled_inbound")
+# Its inbound HTTP answers a peer only after handling, so a crash loses no message.
+HANDLED_INBOUND_TRANSPORT = "agent.plugins.handled_inbound.transport"
+# `pickup` delivery (DESIGN §10): the plugin, its duplex ws/wss transport, and the endpoint
+# that names no address of the learner's own (RFC 0211 "queue" transport).
+PICKUP_PLUGIN = "agent.plugins.pickup"
+PICKUP_TRANSPORT = "agent.plugins.pickup.transport"
+QUEUE_ENDPOINT = "didcomm:transport/queue"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ class AcaPyLaunch:
     log_level: str = "info"
     plugins: tuple[str, ...] = ()
     extra_args: tuple[str, ...] = ()
+    inbound_transport: str = "http"  # ACA-Py's name or a module path (the holder's own)
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -68,7 +78,7 @@ def acapy_command_args(launch: AcaPyLaunch) -> list[str]:
     """Arguments after `aca-py start`, common to the holder and the test peers."""
     args = [
         "--label", launch.label,
-        "--inbound-transport", "http", LOOPBACK, str(launch.inbound_port),
+        "--inbound-transport", launch.inbound_transport, LOOPBACK, str(launch.inbound_port),
         "--outbound-transport", "http",
         "--endpoint", launch.advertised_endpoint,
         "--admin", LOOPBACK, str(launch.admin_port),
@@ -96,6 +106,23 @@ def holder_extra_args(settings: WalletSettings) -> tuple[str, ...]:
     if settings.mediator_invitation:
         args += ["--mediator-invitation", settings.mediator_invitation]
     check_holder_args(args)
+    return tuple(args)
+
+
+def pickup_delivery_args(plugin_config: Mapping[str, float | int] | None = None) -> tuple[str, ...]:
+    """Flags for `pickup` delivery, appended after `acapy_command_args` (order matters).
+
+    ACA-Py keeps the last `--endpoint`, so `didcomm:transport/queue` replaces the loopback
+    one and no DID document names the learner's own address; the loopback inbound transport
+    stays, told to nobody, because ACA-Py creates its `InboundTransportManager` only with
+    one. `-ot` adds the duplex ws/wss transport next to http. The mediator still comes from
+    `--mediator-invitation`, reduced to its ws service (`agent.plugins.pickup.invitation`).
+    `plugin_config` holds optional `PickupConfig` settings (e.g. `keepalive_seconds`).
+    """
+    args = ["--endpoint", QUEUE_ENDPOINT, "--outbound-transport", PICKUP_TRANSPORT]
+    args += ["--plugin", PICKUP_PLUGIN]
+    for name, value in sorted((plugin_config or {}).items()):
+        args += ["--plugin-config-value", f"pickup.{name}={value}"]
     return tuple(args)
 
 

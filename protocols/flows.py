@@ -15,6 +15,7 @@ from protocols.delivery import delivery_flow
 from protocols.issuance.flow import offers_flow
 from protocols.peers import connection_cache_flow
 from protocols.presentation.flow import presentation_flow
+from protocols.recovery import recovery_flow
 from protocols.wallet_services import WalletServices
 from wallet.credentials.sync import credentials_flow
 
@@ -30,4 +31,5 @@ FLOWS: list[Flow] = [
     connection_cache_flow,
     own_invitations_flow,
     delivery_flow,
+    recovery_flow,
 ]

@@ -7,7 +7,12 @@ import logging
 from agent.events import EventBus
 from agent.ports import free_port, port_or_free
 from agent.process import AcaPyProcess, AcaPySecrets, AcaPyStartError, log_path
-from config.acapy_args import HOLDER_PLUGINS, AcaPyLaunch, holder_extra_args
+from config.acapy_args import (
+    HANDLED_INBOUND_TRANSPORT,
+    HOLDER_PLUGINS,
+    AcaPyLaunch,
+    holder_extra_args,
+)
 from config.data_dir import DataDir
 from config.settings import WalletSettings
 from wallet.key_check import check_wallet_key
@@ -35,6 +40,7 @@ def holder_launch(
         log_level=settings.log_level,
         plugins=HOLDER_PLUGINS,
         extra_args=holder_extra_args(settings),
+        inbound_transport=HANDLED_INBOUND_TRANSPORT,
     )
 
 

@@ -14,9 +14,10 @@ from protocols.issuance.offer_view import parse_time
 
 # Holder states in which the wallet waits for the issuer (or for its own store to finish).
 WAITING_STATES = ("request-sent", "credential-received")
-# Storing is the agent's own local work (verify, write): it never needs the issuer's
-# patience, so a credential stuck at `credential-received` fails sooner.
-STORE_TIMEOUT = 15.0
+# Storing is the agent's own local work (verify, write), well under a second. A credential
+# that stands at `credential-received` this long was cut off (a crash) or failed: the
+# wallet then finishes the store itself (store_resume.py) instead of giving up on it.
+STORE_RESUME_AFTER = 5.0
 
 
 def waiting_since(record: CredentialExchangeRecord, note: OfferNote | None) -> datetime | None:
@@ -32,11 +33,13 @@ def overdue_reason(
     now: datetime,
     timeout: float,
 ) -> str | None:
-    """Why the exchange counts as failed now, or None while it may still finish."""
+    """Why the exchange counts as failed now, or None while it may still finish.
+
+    A received credential gets the whole timeout too: the store is resumed well before it
+    (`store_resume_due`), and only a store that never got its turn fails here.
+    """
     if record.state not in WAITING_STATES or (note is not None and note.failure):
         return None
-    if record.state == "credential-received":
-        timeout = min(timeout, STORE_TIMEOUT)
     since = waiting_since(record, note)
     if since is None or now - since < timedelta(seconds=timeout):
         return None
@@ -47,6 +50,21 @@ def overdue_reason(
         )
     detail = f": {record.error_msg}" if record.error_msg else ""
     return f"the credential arrived but could not be stored within {timeout:g} s{detail}"
+
+
+def resume_min_idle(timeout: float) -> float:
+    """How long a received credential must stand still before the wallet finishes its store."""
+    return min(timeout, STORE_RESUME_AFTER)
+
+
+def store_resume_due(
+    record: CredentialExchangeRecord, note: OfferNote | None, now: datetime, timeout: float
+) -> bool:
+    """A credential arrived, ACA-Py's own store has had its time, and nothing failed yet."""
+    if record.state != "credential-received" or (note is not None and note.failure):
+        return False
+    since = waiting_since(record, note)
+    return since is None or now - since >= timedelta(seconds=resume_min_idle(timeout))
 
 
 def next_check_in(timeout: float) -> float:

@@ -71,3 +71,11 @@ async def resolution_problem(client: AdminClient, schema_id: str) -> str | None:
         detail = str(error).split("): ", 1)[-1].split(". ", 1)[0]
         return f"the issuer's AnonCreds definitions cannot be resolved: {detail}"
     return None
+
+
+async def store_failure(client: AdminClient, cred_ex_id: str, error: str | None) -> str:
+    """Why a credential that arrived could not be stored: a missing context if that is the
+    cause (ACA-Py only says it could not verify), else ACA-Py's own reason."""
+    detail = await client.credential_exchange(cred_ex_id)
+    named = await why_unstorable(client, detail.cred_ex_record)
+    return named or f"the credential arrived but could not be stored: {error or 'no reason given'}"

@@ -17,14 +17,19 @@ from agent.admin_models import CredentialExchangeDetail
 from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from config.settings import WalletSettings
-from protocols.issuance.deadline import WAITING_STATES, overdue_reason
+from protocols.issuance.deadline import (
+    WAITING_STATES,
+    overdue_reason,
+    resume_min_idle,
+    store_resume_due,
+)
 from protocols.issuance.errors import (
     OfferExchangeFailed,
     OfferNotFound,
     OfferNotPending,
     OfferUnsupported,
 )
-from protocols.issuance.failure_reasons import resolution_problem, why_unstorable
+from protocols.issuance.failure_reasons import resolution_problem, store_failure, why_unstorable
 from protocols.issuance.hints import KnownExchanges
 from protocols.issuance.holder_did import HolderDidError, choose_holder_did, key_type_for_proof
 from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
@@ -175,14 +180,57 @@ class OfferInbox:
                 LOGGER.warning("auto-accept of offer %s failed: %s", cred_ex_id, error)
         return await self._announce(offer)
 
+    async def finish_store(self, cred_ex_id: str) -> CredentialOffer | None:
+        """Have ACA-Py finish a store a crash cut off (it stores once, or finds the copy the
+        cut-off store wrote); a failure is noted with its reason. None while ACA-Py is still
+        on it (`busy`): asked again at the next deadline check."""
+        min_idle = resume_min_idle(self._settings.exchange_timeout)
+        async with self._locks[cred_ex_id]:
+            result = await self._client.finish_credential_store(cred_ex_id, min_idle)
+            if result.outcome == "busy":
+                return None
+            if result.outcome in ("stored", "recovered"):
+                LOGGER.info("offer %s: interrupted store finished (%s)", cred_ex_id, result.outcome)
+            if result.outcome == "failed":
+                reason = await store_failure(self._client, cred_ex_id, result.error)
+                await self._notes.update(cred_ex_id, failed(reason, datetime.now(UTC)))
+            return await self._announce(await self.get(cred_ex_id))
+
+    async def finish_interrupted_stores(self) -> list[CredentialOffer]:
+        """At start-up and after ACA-Py restarts: every credential that arrived and was not
+        stored, also one marked failed before (a failed store is tried once more)."""
+        finished = []
+        for record in await self._client.list_credential_exchanges(
+            state="credential-received", role="holder"
+        ):
+            offer = await self._try_finish_store(record.cred_ex_id)
+            if offer is not None:
+                finished.append(offer)
+        return finished
+
+    async def _try_finish_store(self, cred_ex_id: str) -> CredentialOffer | None:
+        """`finish_store`, with a refusal logged: the deadline still applies then."""
+        try:
+            return await self.finish_store(cred_ex_id)
+        except (AdminApiError, OfferNotFound) as error:
+            LOGGER.warning("offer %s: store not resumed: %s", cred_ex_id, error)
+            return None
+
     async def mark_overdue(self) -> list[CredentialOffer]:
-        """Mark exchanges that waited past `exchange_timeout` as failed, in our notes only."""
+        """Finish stores that stand still; mark exchanges that waited past `exchange_timeout`
+        (or whose store failed) as failed, in our notes only."""
         timeout = self._settings.exchange_timeout
         overdue: list[CredentialOffer] = []
         now = datetime.now(UTC)
         for state in WAITING_STATES:
             for record in await self._client.list_credential_exchanges(state=state, role="holder"):
                 note = await self._notes.get(record.cred_ex_id)
+                if store_resume_due(record, note, now, timeout):
+                    resumed = await self._try_finish_store(record.cred_ex_id)
+                    if resumed is not None and resumed.state == "failed":
+                        overdue.append(resumed)
+                    if resumed is not None or not overdue_reason(record, note, now, timeout):
+                        continue
                 reason = overdue_reason(record, note, now, timeout)
                 if reason is None:
                     continue

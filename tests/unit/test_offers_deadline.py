@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from agent.admin_models import CredentialExchangeRecord
 from protocols.issuance.deadline import (
-    STORE_TIMEOUT,
+    STORE_RESUME_AFTER,
     next_check_in,
     overdue_reason,
+    resume_min_idle,
+    store_resume_due,
     waiting_since,
 )
 from protocols.issuance.models import OfferNote
@@ -68,8 +70,23 @@ def test_check_interval_suits_short_and_long_timeouts() -> None:
     assert next_check_in(600) == 5.0
 
 
-def test_storing_gets_at_most_the_store_timeout_while_the_issuer_gets_the_full_timeout() -> None:
-    after_store_timeout = UPDATED + timedelta(seconds=STORE_TIMEOUT)
-    stuck = overdue_reason(record("credential-received"), None, after_store_timeout, 60)
-    assert stuck is not None and f"within {STORE_TIMEOUT:g} s" in stuck
-    assert overdue_reason(record("request-sent"), None, after_store_timeout, 60) is None
+def test_a_received_credential_is_resumed_after_a_short_stand_never_given_up_then() -> None:
+    """Issue #15 (a): the wallet finishes the store instead of failing after 15 s."""
+    received = record("credential-received")
+    just_before = UPDATED + timedelta(seconds=STORE_RESUME_AFTER - 0.1)
+    after = UPDATED + timedelta(seconds=STORE_RESUME_AFTER)
+    assert not store_resume_due(received, None, just_before, 60)
+    assert store_resume_due(received, None, after, 60)
+    assert overdue_reason(received, None, after, 60) is None
+    stuck = overdue_reason(received, None, UPDATED + timedelta(seconds=60), 60)
+    assert stuck is not None and "within 60 s" in stuck
+
+
+def test_a_short_timeout_resumes_sooner_and_a_failure_noted_is_not_resumed_again() -> None:
+    assert resume_min_idle(3) == 3
+    assert resume_min_idle(600) == STORE_RESUME_AFTER
+    received = record("credential-received")
+    assert store_resume_due(received, None, UPDATED + timedelta(seconds=3), 3)
+    note = OfferNote(cred_ex_id="e1", failure="could not be stored")
+    assert not store_resume_due(received, note, UPDATED + timedelta(hours=1), 3)
+    assert not store_resume_due(record("request-sent"), None, UPDATED + timedelta(hours=1), 3)
