@@ -23,6 +23,7 @@ from agent.reconcile import reconcile
 from agent.webhooks import WebhookReceiver
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from protocols.connections.mediator import settings_for_agent
 from protocols.flows import FLOWS
 from protocols.presentation.trust import load_trust_list
 from protocols.wallet_services import WalletServices
@@ -70,7 +71,7 @@ async def run_wallet(
     try:
         agent = await start_holder_agent(
             data_dir,
-            settings,
+            settings_for_agent(settings),
             record,
             secret,
             webhook_url=webhooks.url,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 
+from config.settings import SettingsError, WalletSettings
 from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import Invitation, ShortLink, parse_invitation
 from protocols.connections.services import FOR_PEERS, FOR_PICKUP, with_one_service
@@ -32,3 +33,17 @@ def mediator_link_for_agent(text: str, delivery: str) -> str:
     chosen = with_one_service(invitation, FOR_PICKUP if delivery == "pickup" else FOR_PEERS)
     payload = json.dumps(chosen.as_message(), separators=(",", ":")).encode()
     return f"{LINK_BASE}?oob={base64.urlsafe_b64encode(payload).decode().rstrip('=')}"
+
+
+def settings_for_agent(settings: WalletSettings) -> WalletSettings:
+    """The settings the learner's ACA-Py starts with: the mediator's link reduced for it."""
+    if not settings.mediator_invitation:
+        return settings
+    try:
+        link = mediator_link_for_agent(settings.mediator_invitation, settings.delivery_mode)
+    except InvitationError as error:
+        raise SettingsError(
+            f"mediator_invitation: not an invitation the wallet can use ({error.detail}); "
+            "paste the mediator's whole invitation link, or remove the setting"
+        ) from None
+    return settings.model_copy(update={"mediator_invitation": link})

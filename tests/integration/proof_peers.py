@@ -43,6 +43,21 @@ async def connect(learner: WalletCli, peer: PeerAgent) -> str:
     return str(record["connection_id"])
 
 
+def same_did(one: str | None, other: str | None) -> bool:
+    """Equal DIDs, a did:peer:4 in its long or short form alike.
+
+    ACA-Py 1.7 stores a did:peer:4 long and later short as an exchange goes on, so two
+    records read at slightly different moments may hold either form.
+    """
+
+    def short(did: str | None) -> str | None:
+        if did and did.startswith("did:peer:4"):
+            return ":".join(did.split(":")[:3])
+        return did
+
+    return one is not None and short(one) == short(other)
+
+
 def learner_admin(learner: WalletCli) -> AdminClient:
     """The learner's own ACA-Py admin API, for tests that read ACA-Py's truth directly
     (key from its environment, port from its arguments)."""

@@ -20,7 +20,7 @@ import pytest
 
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, PeerAgent, poll_until
 from tests.integration.conftest import start_learner
-from tests.integration.proof_peers import learner_admin
+from tests.integration.proof_peers import learner_admin, same_did
 from tests.integration.wallet_cli import WalletCli
 
 pytestmark = pytest.mark.integration
@@ -84,7 +84,7 @@ async def test_learner_receives_through_the_mediator(
     connection = await poll_until("the learner's connection via the mediator", active)
 
     issuer_connection = await issuer.wait_own_connection_active(oob["connection_id"])
-    assert issuer_connection["my_did"] == connection["their_did"]
+    assert same_did(issuer_connection["my_did"], connection["their_did"])
     await issuer.offer_ld_credential(
         issuer_connection["connection_id"], "ed25519", SAMPLE_MICROCREDENTIAL
     )

@@ -92,3 +92,19 @@ def test_the_mediator_link_for_aca_py_has_the_service_the_delivery_needs() -> No
         sent = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
         assert [s["serviceEndpoint"] for s in sent["services"]] == [f"{scheme}://127.0.0.1:4000"]
         assert sent["@id"] == credo.id and sent["handshake_protocols"] == credo.handshake_protocols
+
+
+def test_the_agent_starts_with_the_reduced_link_and_a_broken_one_is_a_settings_error() -> None:
+    from config.settings import SettingsError, WalletSettings
+    from protocols.connections.mediator import settings_for_agent
+
+    assert settings_for_agent(WalletSettings()) == WalletSettings()
+    credo = invitation(service("http://127.0.0.1:4000"), service("ws://127.0.0.1:4000"))
+    url = "http://127.0.0.1:4000/?oob=" + base64.urlsafe_b64encode(
+        json.dumps(credo.as_message()).encode()
+    ).decode().rstrip("=")
+    agent = settings_for_agent(WalletSettings(mediator_invitation=url))
+    assert agent.mediator_invitation is not None
+    assert agent.mediator_invitation.startswith("didcomm://invite?oob=")
+    with pytest.raises(SettingsError, match="mediator_invitation"):
+        settings_for_agent(WalletSettings(mediator_invitation="https://m.example/short"))
