@@ -116,7 +116,8 @@ def pickup_delivery_args(plugin_config: Mapping[str, float | int] | None = None)
     one and no DID document names the learner's own address; the loopback inbound transport
     stays, told to nobody, because ACA-Py creates its `InboundTransportManager` only with
     one. `-ot` adds the duplex ws/wss transport next to http. The mediator still comes from
-    `--mediator-invitation`, reduced to its ws service (`agent.plugins.pickup.invitation`).
+    `--mediator-invitation`, reduced to its ws service (`mediator_link_for_agent` in
+    `protocols/connections/mediator.py`).
     `plugin_config` holds optional `PickupConfig` settings (e.g. `keepalive_seconds`).
     """
     args = ["--endpoint", QUEUE_ENDPOINT, "--outbound-transport", PICKUP_TRANSPORT]

@@ -12,6 +12,7 @@ from config.acapy_args import (
     HOLDER_PLUGINS,
     AcaPyLaunch,
     holder_extra_args,
+    pickup_delivery_args,
 )
 from config.data_dir import DataDir
 from config.settings import WalletSettings
@@ -39,9 +40,14 @@ def holder_launch(
         endpoint=settings.endpoint,
         log_level=settings.log_level,
         plugins=HOLDER_PLUGINS,
-        extra_args=holder_extra_args(settings),
+        extra_args=holder_extra_args(settings) + delivery_args(settings),
         inbound_transport=HANDLED_INBOUND_TRANSPORT,
     )
+
+
+def delivery_args(settings: WalletSettings) -> tuple[str, ...]:
+    """In `pickup` delivery everything arrives on one socket to the mediator (DESIGN §10)."""
+    return pickup_delivery_args() if settings.delivery_mode == "pickup" else ()
 
 
 def inbound_port_of(settings: WalletSettings, record: WalletRecord) -> int:

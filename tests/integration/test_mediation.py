@@ -36,6 +36,7 @@ async def mediated_learner(
         tmp_path / "learner",
         didweb_host,
         LEARNER_WALLET_MEDIATOR_INVITATION=url,
+        LEARNER_WALLET_DELIVERY="direct",  # the mediator forwards to the learner's endpoint
     )
     try:
         yield cli
