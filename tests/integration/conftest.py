@@ -22,6 +22,7 @@ from demo.peers import (
     start_mediator,
     start_verifier,
 )
+from tests.integration.pickup_learner import WebhookSink
 from tests.integration.wallet_cli import WalletCli, wait_for
 
 
@@ -94,3 +95,12 @@ def learner(tmp_path: Path, didweb_host: DidWebHostProcess) -> Iterator[WalletCl
         yield cli
     finally:
         cli.kill()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def webhooks() -> AsyncIterator[WebhookSink]:
+    """Where a bare learner's ACA-Py (the pickup tests') sends its webhooks."""
+    sink = WebhookSink()
+    await sink.start()
+    yield sink
+    await sink.stop()

@@ -10,104 +10,30 @@ learner's own loopback inbound transport is told to nobody and must see no DIDCo
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from aries_askar import Store
 
-from agent.admin_client import AdminClient
-from agent.ports import free_port
-from agent.process import AcaPyProcess, AcaPySecrets, AcaPyStartError, log_path
-from config.acapy_args import CORE_PLUGINS, AcaPyLaunch
-from demo.peers import (
-    MEDIATOR_ARGS,
-    SAMPLE_MICROCREDENTIAL,
-    DidWebHostProcess,
-    IssuerPeer,
-    PeerAgent,
-    decode_invitation,
-)
-from protocols.connections.mediator import mediator_link_for_agent
-from tests.integration.test_pickup_learner import (
+from demo.peer_ws_mediator import WsMediator, start_ws_mediator
+from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer
+from tests.integration.pickup_learner import (
     PickupLearner,
     WebhookSink,
     connect_issuer,
-    offers_on,
     wait_offer,
 )
 
 pytestmark = pytest.mark.integration
-PORT_ATTEMPTS = 3
-
-
-@dataclass
-class WsMediator:
-    """An ACA-Py mediator listening on http (for senders) and ws (for the learner)."""
-
-    peer: PeerAgent
-    http_endpoint: str
-    ws_endpoint: str
-
-    async def invitation_url_for_learner(self) -> str:
-        """Its invitation pointed at its ws endpoint (ACA-Py puts only the first endpoint in)."""
-        url = await self.peer.create_invitation(alias="learner")
-        invitation = decode_invitation(url)
-        for service in invitation["services"]:
-            service["serviceEndpoint"] = self.ws_endpoint
-        return mediator_link_for_agent(json.dumps(invitation), "pickup")
-
-
-async def start_ws_mediator(base_dir: Path) -> WsMediator:
-    for attempt in range(1, PORT_ATTEMPTS + 1):
-        http_port, ws_port = free_port(), free_port()
-        http, ws = f"http://127.0.0.1:{http_port}", f"ws://127.0.0.1:{ws_port}"
-        launch = AcaPyLaunch(
-            label="Campus WS Mediator",
-            acapy_home=base_dir / "ws-mediator",
-            wallet_name=f"ws-mediator-{attempt}",
-            admin_port=free_port(),
-            inbound_port=http_port,
-            log_file=log_path(base_dir, "ws-mediator"),
-            plugins=CORE_PLUGINS,
-            extra_args=(
-                "--no-ledger",
-                *MEDIATOR_ARGS,
-                "--enable-undelivered-queue",
-                "--inbound-transport", "ws", "127.0.0.1", str(ws_port),
-                "--endpoint", http, ws,
-            ),
-        )  # fmt: skip
-        process = AcaPyProcess(launch, AcaPySecrets(Store.generate_raw_key()), restart_limit=0)
-        try:
-            await process.start()
-        except AcaPyStartError as error:
-            if not error.port_in_use or attempt == PORT_ATTEMPTS:
-                raise
-            continue
-        return WsMediator(
-            PeerAgent(process, AdminClient(process.admin_url, process.admin_key)), http, ws
-        )
-    raise AssertionError("unreachable")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def ws_mediator(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WsMediator]:
     mediator = await start_ws_mediator(tmp_path_factory.mktemp("ws-mediator"))
     yield mediator
-    await mediator.peer.stop()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def webhooks() -> AsyncIterator[WebhookSink]:
-    sink = WebhookSink()
-    await sink.start()
-    yield sink
-    await sink.stop()
+    await mediator.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -165,25 +91,3 @@ async def test_everything_reaches_the_learner_over_its_own_socket(
     assert final["messages_received"] >= 3, final  # DID exchange, offer, credential at least
     hooks = webhooks.topic("pickup")
     assert any(h["state"] == "connected" and h["mode"] == "implicit" for h in hooks), hooks
-
-
-async def test_what_waits_at_the_mediator_arrives_once_the_learner_is_back(
-    learner: PickupLearner, ws_mediator: WsMediator, issuer: IssuerPeer
-) -> None:
-    await learner.wait_pickup(state="connected", mode="implicit")
-    _, issuer_connection = await connect_issuer(learner, issuer)
-
-    await learner.stop_for_now()
-    threads = []
-    for _ in range(2):
-        cred_ex_id = await issuer.offer_ld_credential(
-            issuer_connection, "ed25519", SAMPLE_MICROCREDENTIAL
-        )
-        threads.append((await issuer.cred_record(cred_ex_id))["cred_ex_record"]["thread_id"])
-    await learner.start_again()
-
-    await learner.wait_pickup(state="connected", mode="implicit")
-    for thread_id in threads:
-        await wait_offer(learner, thread_id)
-        assert len(await offers_on(learner, thread_id)) == 1
-    assert learner.didcomm_requests_on_own_port() == []
