@@ -35,6 +35,7 @@ SETUP_HINT = "run scripts/setup-credo.sh (make test runs it)"
 START_TIMEOUT = 60.0
 STOP_GRACE = 10.0
 Forwarding = Literal["queue-and-live", "queue-only"]
+PickupVersions = Literal["both", "v1", "v2"]
 
 # What setup-credo.sh leaves behind; each is checked before starting node.
 MODULES = CREDO_DIR / "node_modules"
@@ -166,12 +167,14 @@ async def start_credo_mediator(
     label: str = "Credo Mediator",
     forwarding: Forwarding = "queue-and-live",
     requeue_unacked: bool = False,
+    pickup: PickupVersions = "both",
     port: int = 0,
     log_level: str = "warn",
     timeout: float = START_TIMEOUT,  # noqa: ASYNC109 (a deadline named in the failure)
 ) -> CredoMediator:
     """Start the mediator with its wallet in `data_dir` and wait for its ready line.
 
+    `pickup` restricts the Message Pickup versions it answers (`v1`: RFC 0212 only).
     `port=0` lets the mediator take a free port itself (no race); pass the old port to restart
     a stopped mediator where its peers expect it. The same `data_dir` keeps its wallet.
     """
@@ -179,7 +182,7 @@ async def start_credo_mediator(
     data_dir.mkdir(parents=True, exist_ok=True)
     log_file = data_dir / "mediator.log"
     args = [str(SCRIPT), "--data-dir", str(data_dir), "--port", str(port), "--label", label]
-    args += ["--forwarding", forwarding]
+    args += ["--forwarding", forwarding, "--pickup", pickup]
     if requeue_unacked:
         args.append("--requeue-unacked")
     env = {**os.environ, "LIB_ASKAR_PATH": str(NATIVE_DIR), "CREDO_LOG_LEVEL": log_level}

@@ -56,6 +56,9 @@ FINISHED = {"credential-issued", "done"}
 
 @dataclass
 class SoakFigures:
+    delivery: str = "direct"
+    seed: int = 0
+    seconds: float = 0.0  # from the first connection to the last count
     cycles: int = 0
     acapy_kills: int = 0
     controller_kills: int = 0
@@ -72,33 +75,61 @@ class SoakFigures:
 async def test_nothing_is_lost_across_random_kills(
     tmp_path: Path, didweb_host: DidWebHostProcess, issuer: IssuerPeer
 ) -> None:
-    env = {
+    env = auto_accept_env(issuer)
+    cli = await asyncio.to_thread(start_learner, tmp_path / "learner", didweb_host, **env)
+    figures = SoakFigures(delivery="direct")
+    try:
+        await soak(cli, issuer, env, figures)
+    finally:
+        report(tmp_path, figures)
+        await asyncio.to_thread(cli.kill)
+    assert_nothing_lost(figures)
+
+
+def auto_accept_env(issuer: IssuerPeer) -> dict[str, str]:
+    """The wallet accepts this issuer's offers by itself (no learner to click in a soak)."""
+    return {
         "LEARNER_WALLET_AUTO_ACCEPT_ISSUERS": json.dumps([issuer.ed25519_did, issuer.didweb_did])
     }
-    cli = await asyncio.to_thread(start_learner, tmp_path / "learner", didweb_host, **env)
-    figures = SoakFigures()
-    try:
-        connection_id = await connect(cli, issuer)
-        offered: dict[str, str] = {}  # issuer cred_ex_id -> mark
-        rng = random.Random(int(os.environ.get("SOAK_SEED", str(time.time_ns()))))
-        for cycle in range(CYCLES):
-            this_cycle = await offer_two(issuer, connection_id, cycle)
-            offered.update(this_cycle)
-            await asyncio.sleep(rng.uniform(0, KILL_WITHIN))  # the random moment of the kill
-            if cycle % CONTROLLER_EVERY == 2:
-                await kill_controller_and_start_again(cli, env)
-                figures.controller_kills += 1
-            else:
-                await kill_acapy_and_wait_back(cli)
-                figures.acapy_kills += 1
-            figures.cycles += 1
-            await cycle_settled(cli, issuer, list(this_cycle))
-        await settle(cli, issuer, connection_id)
-        await count(cli, issuer, connection_id, offered, figures)
-    finally:
-        (tmp_path / "soak.json").write_text(json.dumps(asdict(figures), indent=2))
-        print(f"\nsoak figures: {json.dumps(asdict(figures))}")
-        await asyncio.to_thread(cli.kill)
+
+
+async def soak(
+    cli: WalletCli, issuer: IssuerPeer, env: dict[str, str], figures: SoakFigures
+) -> None:
+    """Connect, run the cycles of offers and kills, let everything settle, count.
+
+    `env` is what `learner-wallet start` needs again after the controller is killed.
+    """
+    started = time.monotonic()
+    connection_id = await connect(cli, issuer)
+    offered: dict[str, str] = {}  # issuer cred_ex_id -> mark
+    seed = int(os.environ.get("SOAK_SEED", str(time.time_ns())))
+    figures.seed = seed
+    rng = random.Random(seed)
+    for cycle in range(CYCLES):
+        this_cycle = await offer_two(issuer, connection_id, cycle)
+        offered.update(this_cycle)
+        await asyncio.sleep(rng.uniform(0, KILL_WITHIN))  # the random moment of the kill
+        if cycle % CONTROLLER_EVERY == 2:
+            await kill_controller_and_start_again(cli, env)
+            figures.controller_kills += 1
+        else:
+            await kill_acapy_and_wait_back(cli)
+            figures.acapy_kills += 1
+        figures.cycles += 1
+        await cycle_settled(cli, issuer, list(this_cycle))
+    await settle(cli, issuer, connection_id)
+    await count(cli, issuer, connection_id, offered, figures)
+    figures.seconds = round(time.monotonic() - started, 1)
+
+
+def report(tmp_path: Path, figures: SoakFigures) -> None:
+    """The figures on stdout (`-s`) and in `soak.json` in the test's temp dir."""
+    (tmp_path / "soak.json").write_text(json.dumps(asdict(figures), indent=2))
+    print(f"\nsoak figures: {json.dumps(asdict(figures))}")
+
+
+def assert_nothing_lost(figures: SoakFigures) -> None:
     assert figures.not_final == 0, figures
     assert figures.missing == [], figures
     assert figures.duplicates == 0, figures

@@ -23,14 +23,14 @@ import pytest_asyncio
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, poll_until
 from protocols.connections.mediator import mediator_link_for_agent
 from tests.integration.credo_mediator import CredoMediator, start_credo_mediator
-from tests.integration.test_pickup_acapy_mediator import accept_ld_offer
-from tests.integration.test_pickup_learner import (
+from tests.integration.pickup_learner import (
     PickupLearner,
     WebhookSink,
     connect_issuer,
     offers_on,
     wait_offer,
 )
+from tests.integration.test_pickup_acapy_mediator import accept_ld_offer
 
 pytestmark = pytest.mark.integration
 PICKUP = "https://didcomm.org/messagepickup/2.0/"
@@ -46,14 +46,6 @@ async def credo(tmp_path: Path) -> AsyncIterator[CredoMediator]:
     mediator = await start_credo_mediator(tmp_path / "credo")
     yield mediator
     await mediator.stop()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def webhooks() -> AsyncIterator[WebhookSink]:
-    sink = WebhookSink()
-    await sink.start()
-    yield sink
-    await sink.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

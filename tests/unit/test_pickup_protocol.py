@@ -42,6 +42,21 @@ def problem(thid: str) -> dict[str, Any]:
     }
 
 
+def batch_pickup_id(actions: list[Action]) -> str:
+    [request] = [
+        a for a in actions if isinstance(a, Send) and a.message["@type"].endswith("/batch-pickup")
+    ]
+    assert isinstance(request, Send)
+    return str(request.message["@id"])
+
+
+def refuse_both(protocol: PickupProtocol, actions: list[Action], now: float) -> None:
+    """The mediator answers pickup 2.0 and then 1.0 with problem reports: implicit."""
+    v1 = protocol.on_message(problem(message_id(actions, "status-request")), now)
+    protocol.on_message(problem(batch_pickup_id(v1)), now)
+    assert protocol.mode == "implicit"
+
+
 def connected(now: float = 0.0) -> tuple[PickupProtocol, list[Action]]:
     protocol = PickupProtocol(CONFIG)
     return protocol, protocol.on_connect(now)
@@ -138,12 +153,15 @@ def test_undecodable_attachments_are_acknowledged_without_handling() -> None:
     assert isinstance(ack[0], Send) and ack[0].message["message_id_list"] == ["good", "junk"]
 
 
-def test_a_problem_report_to_the_status_request_means_implicit_delivery() -> None:
+def test_problem_reports_to_pickup_2_and_1_mean_implicit_delivery() -> None:
     protocol, actions = connected()
     live = protocol.on_message(problem(message_id(actions, "live-delivery-change")), 0.1)
     assert sent(live) == ["ping"]  # the mediator may hold the next answer until we send
     assert protocol.live is False and protocol.mode is None
-    fallback = protocol.on_message(problem(message_id(actions, "status-request")), 0.2)
+    v1 = protocol.on_message(problem(message_id(actions, "status-request")), 0.2)
+    assert sent(v1) == ["batch-pickup"]
+    assert protocol.mode is None
+    fallback = protocol.on_message(problem(batch_pickup_id(v1)), 0.3)
     assert sent(fallback) == ["ping"]
     assert protocol.mode == "implicit"
 
@@ -170,7 +188,7 @@ def test_a_socket_nobody_answers_on_is_dropped_and_opened_again() -> None:
 
 def test_implicit_delivery_pings_after_each_message_and_on_a_timer() -> None:
     protocol, actions = connected()
-    protocol.on_message(problem(message_id(actions, "status-request")), 0.1)
+    refuse_both(protocol, actions, 0.1)
     assert sent(protocol.on_direct()) == ["ping"]
     deadline = protocol.next_deadline()
     assert deadline is not None and deadline == 0.1 + CONFIG.implicit_poll_seconds
@@ -194,7 +212,7 @@ def test_while_probing_every_message_is_followed_by_a_ping() -> None:
 
 def test_reconnect_asks_again_and_keeps_the_known_mode() -> None:
     protocol, actions = connected()
-    protocol.on_message(problem(message_id(actions, "status-request")), 0.1)
+    refuse_both(protocol, actions, 0.1)
     protocol.on_disconnect()
     assert protocol.live is None
     assert protocol.on_direct() == [] and protocol.on_tick(100.0) == []

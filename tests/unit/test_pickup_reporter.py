@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from agent.plugins.pickup.reporter import EVENT_TOPIC, MESSAGE_NOTICE_SECONDS, StateReporter
@@ -51,3 +52,22 @@ async def test_new_messages_are_sent_at_most_every_so_often() -> None:
     assert [p["messages_received"] for p in profile.sent] == [1, 3]
     assert profile.sent[-1]["last_message_at"] is not None
     assert reporter.state.messages_received == 3
+
+
+async def test_a_held_back_message_is_sent_when_the_interval_is_over() -> None:
+    profile = Profile()
+    reporter = StateReporter(profile, Clock(), notice_seconds=0.05)
+    await reporter.message_arrived()
+    await reporter.message_arrived()
+    assert [p["messages_received"] for p in profile.sent] == [1]
+    await asyncio.sleep(0.3)
+    assert [p["messages_received"] for p in profile.sent] == [1, 2]
+
+
+async def test_a_message_right_after_connecting_is_sent_at_once() -> None:
+    profile = Profile()
+    reporter = StateReporter(profile, Clock())
+    await reporter.socket(True)
+    await reporter.message_arrived()
+    assert [p["messages_received"] for p in profile.sent] == [0, 1]
+    assert profile.sent[-1]["last_message_at"] is not None

@@ -24,13 +24,15 @@ What runs where (all inside the learner's ACA-Py process):
   DID exchange, so there is only ever one), and runs `protocol.PickupProtocol`:
   live-delivery-change, status-request, delivery-request until the queue is empty, and
   messages-received only after ACA-Py's dispatcher finished each delivered message
-  (`InboundMessage.wait_processing_complete`). A mediator without pickup 2.0 (ACA-Py 1.7
-  answers with a problem report) gets implicit delivery: a trust ping on the open socket
-  after every message and every few seconds makes it flush its undelivered queue.
+  (`handled_inbound`'s `handle_and_wait`, which also keeps a message redelivered after a
+  crash from being handled twice). A mediator that refuses pickup 2.0 with a problem
+  report is asked for a pickup 1.0 `batch-pickup` (`messages_v1.py`; 1.0 has no ack);
+  one that refuses that too (ACA-Py 1.7) gets implicit delivery: a trust ping on the open
+  socket after every message and every few seconds makes it flush its undelivered queue.
 - `connection_manager.SocketFirstConnectionManager` puts ws/wss targets first, so ACA-Py's
   own messages to a mediator that lists http and ws (keylist updates) use the socket too.
 - `reporter.StateReporter` tells the controller `connected|connecting|offline`, the mode
-  (`pickup2|implicit`), the mediator's label and the last message time: a `pickup` webhook
+  (`pickup2|pickup1|implicit`), the mediator's label and the last message time: a `pickup` webhook
   on change, and `GET /learner-wallet/pickup` (`routes.py`) for the current value.
 
 "Handled" is what ACA-Py lets the inbound path see: `Conductor.dispatch_complete` sets the
@@ -43,7 +45,7 @@ sockets before its agent is ready) is dropped and opened again.
 The holder advertises `didcomm:transport/queue` as its endpoint (so its DID documents name
 no address of its own) and keeps a loopback inbound transport only because ACA-Py creates
 its `InboundTransportManager` only with one. Settings: `config.PickupConfig`.
-The pure modules (messages, protocol, backoff, config, state, targets) import
+The pure modules (messages, messages_v1, protocol, backoff, config, state, targets) import
 no ACA-Py; ACA-Py is imported only when `setup` runs.
 """
 

@@ -10,6 +10,7 @@ back to the mediator, so ACA-Py routes every reply by its connection as usual.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from acapy_agent.transport.inbound.manager import InboundTransportManager
 from acapy_agent.transport.inbound.message import InboundMessage
 from acapy_agent.transport.inbound.session import InboundSession
 
+from ..handled_inbound.handling import Handling, handle_and_wait, watch_handling_failures
 from .duplex_socket import DuplexSocket
 
 LOGGER = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class InboundBridge:
                 "the pickup transport needs ACA-Py's inbound transport manager: keep an "
                 "inbound transport configured on loopback (not --no-transport)"
             )
+        watch_handling_failures(profile.inject(InboundTransportManager))
         self.profile = profile
 
     async def on_open(self, sock: DuplexSocket) -> None:
@@ -89,16 +92,22 @@ class InboundBridge:
         if client is not None:
             await client.saw_direct(sock)
 
-    async def deliver(self, packed: bytes) -> InboundMessage:
-        """Hand one packed message (a pickup attachment) to ACA-Py; await its handling after.
+    async def deliver(self, packed: bytes) -> asyncio.Future[Handling]:
+        """Hand one packed message (a pickup attachment) to ACA-Py; the future of its handling.
 
+        It goes through `handled_inbound`'s `handle_and_wait`, under its thread's lock: a
+        message ACA-Py's records show as handled before (the mediator offers it again after
+        a crash between handling and `messages-received`) is not handled twice. The handling
+        goes on when whoever awaits it gives up, so the lock is held until ACA-Py is done.
         Raises WireFormatParseError when it is not even JSON.
         """
         if self._delivery_session is None or self._delivery_session.closed:
             self._delivery_session = await self._new_session("pickup delivery")
-        message = await self._delivery_session.parse_inbound(packed)
-        self._delivery_session.receive_inbound(message)
-        return message
+        session = self._delivery_session
+        message = await session.parse_inbound(packed)
+        handling = asyncio.ensure_future(handle_and_wait(session, message))
+        handling.add_done_callback(_retrieve)
+        return handling
 
     async def _new_session(self, remote: str) -> InboundSession:
         if self.profile is None:
@@ -108,3 +117,9 @@ class InboundBridge:
         return await manager.create_session(
             TRANSPORT_TYPE, can_respond=False, client_info={"host": host, "remote": remote}
         )
+
+
+def _retrieve(done: asyncio.Future[Handling]) -> None:
+    """Mark a late failure as seen (`handle_and_wait` logged it where it happened)."""
+    if not done.cancelled():
+        done.exception()

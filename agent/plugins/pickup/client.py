@@ -2,16 +2,16 @@
 
 One task handles the socket's events in order. A delivery is handed to ACA-Py one message
 at a time, and each is awaited until ACA-Py's dispatcher has finished its handler
-(`InboundMessage.wait_processing_complete`, set by `Conductor.dispatch_complete` when the
-handler task ends): the handler has then stored what the message changed (the exchange
-record, the credential with `--auto-store-credential`). Only then is the batch
-acknowledged, so a crash before it means the mediator offers the messages again.
+(`handled_inbound`'s `handle_and_wait`, which waits for `Conductor.dispatch_complete`):
+the handler has then stored what the message changed (the exchange record, the credential
+with `--auto-store-credential`). Only then is the batch acknowledged, so a crash before it
+means the mediator offers the messages again, and the duplicate guard of `handle_and_wait`
+makes sure a message handled just before the crash is not handled twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import time
@@ -22,6 +22,7 @@ from acapy_agent.transport.error import WireFormatParseError
 from acapy_agent.transport.inbound.message import InboundMessage
 from acapy_agent.transport.wire_format import BaseWireFormat
 
+from ..handled_inbound.handling import Handling
 from .bridge import InboundBridge
 from .config import PickupConfig
 from .duplex_socket import DuplexSocket, SocketUnavailableError
@@ -34,8 +35,23 @@ from .socket_pool import SocketPool
 LOGGER = logging.getLogger(__name__)
 
 
+async def next_event[T](events: asyncio.Queue[T], wait_seconds: float | None) -> T | None:
+    """The next event, or None once `wait_seconds` passed without one.
+
+    One already waiting is taken at once: `asyncio.wait_for(queue.get(), 0)` raises
+    TimeoutError even then (Python 3.12+), so a deadline that passed while events waited (a
+    send or a close that took seconds) left the client looping without ever taking one.
+    """
+    if not events.empty():
+        return events.get_nowait()
+    try:
+        return await asyncio.wait_for(events.get(), wait_seconds)
+    except TimeoutError:
+        return None
+
+
 class PickupClient:
-    """Message Pickup 2.0 client (with the implicit fallback) on the mediator's socket."""
+    """Message Pickup 2.0 client (with 1.0 and implicit fallbacks) on the mediator's socket."""
 
     def __init__(
         self,
@@ -104,9 +120,7 @@ class PickupClient:
         while True:
             deadline = self.protocol.next_deadline()
             timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
-            event: tuple[str, Any] | None = None
-            with contextlib.suppress(TimeoutError):
-                event = await asyncio.wait_for(self._events.get(), timeout)
+            event = await next_event(self._events, timeout)
             now = time.monotonic()
             LOGGER.debug("pickup: event %s", event and event[0])
             actions = await self._on_event(event, now) if event is not None else []
@@ -168,18 +182,22 @@ class PickupClient:
             LOGGER.info("pickup: %s not sent (%s)", message.get("@type"), error)
 
     async def _handle(self, handle: Handle) -> list[str]:
-        """Each attachment to ACA-Py, in order; the ids it finished (or can never handle)."""
+        """Each attachment to ACA-Py, in order; the ids it finished (or can never handle).
+
+        A handler that failed counts as finished (ACA-Py logged it; offering a message that
+        fails every time again would not help); one handled before is not handled again.
+        """
         done: list[str] = []
         for attachment in handle.attachments:
             try:
-                message = await self.bridge.deliver(attachment.packed)
+                handling = await self.bridge.deliver(attachment.packed)
             except WireFormatParseError as error:
                 LOGGER.warning("pickup: attachment %s is unreadable: %s", attachment.id, error)
                 done.append(attachment.id)
                 continue
             try:
-                await asyncio.wait_for(
-                    message.wait_processing_complete(), self.config.handle_timeout_seconds
+                outcome = await asyncio.wait_for(
+                    asyncio.shield(handling), self.config.handle_timeout_seconds
                 )
             except TimeoutError:
                 LOGGER.warning(
@@ -192,6 +210,8 @@ class PickupClient:
                 # ACA-Py is shutting down: a handler may have been cut off by the closing
                 # store, so nothing from here on counts as handled.
                 break
+            if outcome is Handling.DUPLICATE:
+                LOGGER.info("pickup: message %s was handled before; acknowledged", attachment.id)
             done.append(attachment.id)
             await self.reporter.message_arrived()
         return done

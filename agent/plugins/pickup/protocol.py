@@ -2,9 +2,11 @@
 
 On each (re)connect it asks for live delivery and the queue status; a `status` makes it
 use Message Pickup 2.0 (delivery-request until the queue is empty, messages-received once
-ACA-Py has handled a batch); a problem report to its status-request, or no status at all
-within `status_timeout_seconds`, makes it fall back to implicit delivery (a trust ping on
-the open socket, which makes a mediator such as ACA-Py 1.7 flush what it holds).
+ACA-Py has handled a batch). A problem report to its status-request makes it try Message
+Pickup 1.0 (a `batch-pickup`; a `batch` back means `pickup1`, see `messages_v1.py` for
+what 1.0 cannot promise); a problem report to that too, or no answer at all within
+`status_timeout_seconds`, makes it fall back to implicit delivery (a trust ping on the open
+socket, which makes a mediator such as ACA-Py 1.7 flush what it holds).
 The driver (`client.py`) performs the actions and reports back; `now` is a monotonic clock.
 """
 
@@ -32,8 +34,10 @@ from .messages import (
     status_request,
     trust_ping,
 )
+from .messages_v1 import batch_pickup, parse_batch, pickup1_name
 
-Mode = Literal["pickup2", "implicit"]
+Mode = Literal["pickup2", "pickup1", "implicit"]
+PICKUP_MODES = ("pickup2", "pickup1")
 SEEN_LIMIT = 5000
 OURS_LIMIT = 64
 
@@ -56,6 +60,7 @@ class Handle:
 
     attachments: tuple[Attachment, ...]
     ack_ids: tuple[str, ...]
+    more: bool = False  # a full pickup 1.0 batch: ask for the next once these are handled
 
 
 Action = Send | Handle | Reconnect
@@ -75,6 +80,8 @@ class PickupProtocol:
         self._live_request_id: str | None = None
         self._status_request_id: str | None = None
         self._delivery_request_id: str | None = None
+        self._batch_request_id: str | None = None
+        self._pickup1_refused = False
         self._probe_deadline: float | None = None
         self._alive_deadline: float | None = None
         self._delivery_deadline: float | None = None
@@ -82,8 +89,8 @@ class PickupProtocol:
         self._poll_at: float | None = None
 
     def claims(self, payload: Mapping[str, Any]) -> bool:
-        """True for pickup 2.0 messages and problem reports to our own pickup messages."""
-        if pickup_name(payload) is not None:
+        """True for pickup 2.0 and 1.0 messages and problem reports to our own messages."""
+        if pickup_name(payload) is not None or pickup1_name(payload) is not None:
             return True
         if is_problem_report(payload):
             report = parse_problem_report(payload)
@@ -102,6 +109,8 @@ class PickupProtocol:
         actions: list[Action] = [live, status]
         if self.mode == "implicit":
             actions.append(Send(trust_ping()))
+        elif self.mode == "pickup1":
+            actions.append(self._batch_pickup())
         self._schedule_poll(now)
         return actions
 
@@ -111,7 +120,7 @@ class PickupProtocol:
         self.live = None
         self._alive_deadline = None
         self._probe_deadline = self._delivery_deadline = self._status_expected_by = None
-        self._delivery_request_id = None
+        self._delivery_request_id = self._batch_request_id = None
         self._poll_at = None
 
     def on_message(self, payload: Mapping[str, Any], now: float) -> list[Action]:
@@ -122,6 +131,8 @@ class PickupProtocol:
             return self._on_status(parse_status(payload), now)
         if name == "delivery":
             return self._on_delivery(parse_delivery(payload), now)
+        if pickup1_name(payload) == "batch":
+            return self._on_batch(parse_batch(payload), now)
         if is_problem_report(payload):
             return self._on_problem(parse_problem_report(payload), now)
         return []
@@ -133,6 +144,8 @@ class PickupProtocol:
         for attachment_id in handled:
             self._remember(self._seen, attachment_id, SEEN_LIMIT)
         unfinished = ids - set(handled)
+        if handle.more and not unfinished and self._batch_request_id is None:
+            return [self._batch_pickup()]
         ack = [i for i in handle.ack_ids if i not in unfinished]
         if not ack:
             return []
@@ -146,7 +159,7 @@ class PickupProtocol:
         socket at a time and queues the rest, until the next message it handles from us.
         """
         self._alive_deadline = None
-        if self.connected and self.mode != "pickup2":
+        if self.connected and self.mode not in PICKUP_MODES:
             return [Send(trust_ping())]
         return []
 
@@ -177,6 +190,8 @@ class PickupProtocol:
                 actions.append(Send(trust_ping()))
             elif self.mode == "pickup2":
                 actions.append(self._status_request())
+            elif self.mode == "pickup1":
+                actions.append(self._batch_pickup())  # also when the last went unanswered
             self._schedule_poll(now)
         return actions
 
@@ -235,12 +250,40 @@ class PickupProtocol:
             self.live = False
         if self._delivery_request_id in about:
             self._delivery_request_id = self._delivery_deadline = None
-        if self._status_request_id in about and self.mode != "pickup2":
+        if self._batch_request_id in about:  # no pickup 1.0 either
+            self._batch_request_id = None
+            self._pickup1_refused = True
             self._probe_deadline = None
             self._set_mode("implicit", now)
-        if self.mode != "pickup2":
+        elif self._status_request_id in about and self.mode not in PICKUP_MODES:
+            if not self._pickup1_refused:
+                # No pickup 2.0: try 1.0 before settling for implicit delivery; the request
+                # also lets a mediator that answers one message at a time send the next.
+                self._probe_deadline = now + self.config.status_timeout_seconds
+                return [self._batch_pickup()]
+            self._probe_deadline = None
+            self._set_mode("implicit", now)
+        if self.mode not in PICKUP_MODES:
             actions.extend(self.on_direct())
         return actions
+
+    def _on_batch(self, batch: Delivery, now: float) -> list[Action]:
+        """A pickup 1.0 `batch`: the mediator has already deleted it, so there is no ack.
+
+        A batch as large as asked for means more may wait: the next `batch-pickup` goes
+        out once this one is handled, so at most one batch is ever at risk.
+        """
+        self._probe_deadline = self._status_expected_by = None
+        self._batch_request_id = None
+        self._set_mode("pickup1", now)
+        fresh = [
+            a for a in batch.attachments if a.id not in self._seen and a.id not in self._pending
+        ]
+        more = len(batch.attachments) + len(batch.bad_ids) >= self.config.delivery_limit
+        if not fresh:
+            return [self._batch_pickup()] if more else []
+        self._pending.update(a.id for a in fresh)
+        return [Handle(tuple(fresh), (), more=more)]
 
     def _set_mode(self, mode: Mode, now: float) -> None:
         if self.mode != mode:
@@ -250,10 +293,17 @@ class PickupProtocol:
     def _schedule_poll(self, now: float) -> None:
         if self.mode == "pickup2" and self.live is not False:
             self._poll_at = now + self.config.pickup_poll_seconds
+        elif self.mode == "pickup1":
+            self._poll_at = now + self.config.implicit_poll_seconds  # 1.0 has no live mode
         elif self.mode is not None:
             self._poll_at = now + self.config.implicit_poll_seconds
         else:
             self._poll_at = None
+
+    def _batch_pickup(self) -> Send:
+        sent = self._send(batch_pickup(self.config.delivery_limit))
+        self._batch_request_id = sent.message["@id"]
+        return sent
 
     def _status_request(self) -> Send:
         sent = self._send(status_request())

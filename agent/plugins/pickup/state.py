@@ -19,7 +19,7 @@ SIGNIFICANT = ("state", "mode", "live", "mediator_label", "mediator_endpoint", "
 @dataclass(frozen=True)
 class PickupState:
     state: ConnectionState = "connecting"
-    mode: Literal["pickup2", "implicit"] | None = None
+    mode: Literal["pickup2", "pickup1", "implicit"] | None = None
     live: bool | None = None
     mediator_label: str | None = None
     mediator_endpoint: str | None = None

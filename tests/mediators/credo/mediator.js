@@ -3,8 +3,11 @@
 //
 //   node mediator.js --data-dir DIR [--port N] [--label TEXT]
 //                    [--forwarding queue-and-live|queue-only] [--requeue-unacked]
+//                    [--pickup both|v1|v2]
 //
-// - Grants every mediation request (RFC 0211), answers Message Pickup 1.0 and 2.0.
+// - Grants every mediation request (RFC 0211), answers Message Pickup 1.0 and 2.0 (only one
+//   of them with `--pickup v1` or `--pickup v2`; the other is then an unsupported message type,
+//   answered with a problem report).
 // - Forwarding: QueueAndLiveModeDelivery by default, QueueOnly with `--forwarding queue-only`
 //   (or CREDO_MEDIATOR_FORWARDING=queue-only).
 // - HTTP and WebSocket inbound share one port (0 = a free port chosen by the OS); both
@@ -96,6 +99,7 @@ function parseArgs(argv) {
     label: 'Credo Mediator',
     forwarding: process.env.CREDO_MEDIATOR_FORWARDING || 'queue-and-live',
     requeueUnacked: ['1', 'true', 'yes'].includes(process.env.CREDO_MEDIATOR_REQUEUE_UNACKED || ''),
+    pickup: 'both',
   }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
@@ -109,6 +113,7 @@ function parseArgs(argv) {
     else if (arg === '--forwarding') options.forwarding = value()
     else if (arg === '--queue-only') options.forwarding = 'queue-only'
     else if (arg === '--requeue-unacked') options.requeueUnacked = true
+    else if (arg === '--pickup') options.pickup = value()
     else fail(`unknown argument ${arg}`)
   }
   if (!options.dataDir) fail('--data-dir DIR is required')
@@ -118,6 +123,7 @@ function parseArgs(argv) {
   if (!(options.forwarding in FORWARDING)) {
     fail(`--forwarding must be one of ${Object.keys(FORWARDING).join(', ')}`)
   }
+  if (!['both', 'v1', 'v2'].includes(options.pickup)) fail('--pickup must be one of both, v1, v2')
   options.dataDir = path.resolve(options.dataDir)
   return options
 }
@@ -321,7 +327,10 @@ async function main() {
         messageForwardingStrategy: FORWARDING[options.forwarding],
       }),
       messagePickup: new MessagePickupModule({
-        protocols: [new V1MessagePickupProtocol(), new V2MessagePickupProtocol()],
+        protocols: [
+          ...(options.pickup === 'v2' ? [] : [new V1MessagePickupProtocol()]),
+          ...(options.pickup === 'v1' ? [] : [new V2MessagePickupProtocol()]),
+        ],
         messagePickupRepository: repository,
       }),
     },
@@ -377,6 +386,7 @@ async function main() {
     port,
     forwarding: FORWARDING[options.forwarding],
     requeue_unacked: options.requeueUnacked,
+    pickup: options.pickup,
     askar: askarNodeJS.version(),
     init_ms: Date.now() - started,
   })
