@@ -48,8 +48,11 @@ async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> d
         )
     created_root = not data_dir.root.exists()
     data_dir.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # A mediator invitation may be single-use: `init` must not spend it before `start`.
-    settings = load_settings(data_dir.config_file).model_copy(update={"mediator_invitation": None})
+    # A mediator invitation may be single-use: `init` must not spend it before `start`;
+    # without it, `init`'s one run of the agent receives nothing, so directly.
+    settings = load_settings(data_dir.config_file).model_copy(
+        update={"mediator_invitation": None, "delivery": "direct"}
+    )
     made: list[str] = []
     try:
         secret = provision_key(data_dir, read_passphrase)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from agent.admin_client import AdminApiError
 from protocols.connections.accept import AcceptedInvitation, accept_invitation
 from protocols.connections.errors import InvitationError
+from protocols.connections.mediation_ready import MediationNotReady, require_mediation
 from protocols.connections.own_invitation import (
     OwnInvitation,
     current_own_invitation,
@@ -24,6 +25,8 @@ from protocols.connections.own_invitation import (
 )
 from protocols.connections.own_invitation_expiry import is_own_unanswered
 from protocols.connections.views import ConnectionView, connection_view
+from protocols.delivery import status_of
+from protocols.wallet_services import WalletServices
 from ui.web.errors import ApiError
 from ui.web.services import services_of
 
@@ -47,6 +50,23 @@ async def _body(request: web.Request) -> AcceptInvitationBody:
     return AcceptInvitationBody.model_validate(raw)
 
 
+async def _reachable_through_mediator(services: WalletServices) -> None:
+    """Refuse to connect while a pickup wallet has no mediation (see mediation_ready)."""
+    try:
+        await require_mediation(services.client, services.settings)
+    except MediationNotReady:
+        mediator = status_of(services).mediator
+        raise ApiError(
+            503,
+            "mediator_not_ready",
+            reason="named" if mediator else None,
+            params={"mediator": mediator or ""},
+            detail="the mediator has not granted mediation yet",
+        ) from None
+    except AdminApiError as error:
+        raise ApiError(503, "agent_unavailable", detail=str(error)) from None
+
+
 def _agent_error(error: AdminApiError) -> ApiError:
     if error.status == 404:
         return ApiError(404, "connection_not_found")
@@ -55,9 +75,11 @@ def _agent_error(error: AdminApiError) -> ApiError:
 
 async def post_connection(request: web.Request) -> web.Response:
     body = await _body(request)
+    services = services_of(request)
+    await _reachable_through_mediator(services)
     try:
         accepted: AcceptedInvitation = await accept_invitation(
-            services_of(request).client, body.invitation, body.alias
+            services.client, body.invitation, body.alias
         )
     except InvitationError as error:
         raise ApiError(
@@ -101,6 +123,7 @@ async def get_invitation(request: web.Request) -> web.Response:
 async def post_invitation(request: web.Request) -> web.Response:
     services = services_of(request)
     lifetime = services.settings.invitation_lifetime
+    await _reachable_through_mediator(services)
     try:
         own, made = await own_invitation(services.client, lifetime)
     except AdminApiError as error:
