@@ -16,6 +16,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.delivery import measure_idle_cpu, start_pickup, stop_pickup
 from bench.hooks import HookBoard
 from bench.overhead import close_stage, measure_memory, open_stage, run_cold_starts, run_overhead
 from bench.peers import Peers, start_peers
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 # A prompt flow takes 12 to 20 ms, and its wallet/bare ratio over 20 runs per side has a
 # 95% interval about 0.35 wide; 60 per side narrows it to about 0.2 (the table prints it).
 ITERATIONS = 60
+IDLE_SECONDS, QUICK_IDLE_SECONDS = 60.0, 20.0  # window for the live connection's idle CPU
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +40,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, help="credentials in the scale wallet")
     parser.add_argument("--starts", type=int, help="cold starts per holder")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument(
+        "--skip-pickup", action="store_true", help="no wallet in pickup delivery (no mediator)"
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, help="window for the pickup connection's idle CPU"
+    )
     parser.add_argument("--only-scale", action="store_true", help="skip overhead and starts")
     parser.add_argument("--results", type=Path, default=HERE / "results")
     parser.add_argument("--keep", action="store_true", help="keep the run's temp dir (logs)")
@@ -48,6 +56,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.iterations = args.iterations or (5 if args.quick else ITERATIONS)
     args.scale = args.scale or (500 if args.quick else 10_000)
     args.starts = args.starts or (1 if args.quick else 5)
+    args.idle_seconds = args.idle_seconds or (QUICK_IDLE_SECONDS if args.quick else IDLE_SECONDS)
     return args
 
 
@@ -76,12 +85,21 @@ async def overhead_phase(
     args: argparse.Namespace, base: Path, hooks: HookBoard, peers: Peers, results: BenchResults
 ) -> None:
     profile = base / "controller.prof" if args.profile else None
-    stage = await open_stage(base / "holders", hooks, peers, profile)
+    env = peers.host.agent_env
+    pickup = None if args.skip_pickup else await start_pickup(base / "pickup", env, results)
+    if args.skip_pickup:
+        results.delivery.skipped = "--skip-pickup"
     try:
-        await run_overhead(stage, results, args.iterations)
-        await measure_memory(stage, results, "(few credentials)")
+        stage = await open_stage(base / "holders", hooks, peers, profile, pickup)
+        try:
+            await run_overhead(stage, results, args.iterations)
+            mediator = pickup.mediator if pickup is not None else None
+            await measure_idle_cpu(stage, results, mediator, args.idle_seconds)
+            await measure_memory(stage, results, "(few credentials)")
+        finally:
+            await close_stage(stage)
     finally:
-        await close_stage(stage)
+        await stop_pickup(pickup)
     if profile is not None:
         results.meta.notes.append("PROFILED RUN: the controller ran under cProfile")
         args.results.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,6 @@
-"""The four timed flows, each run the same way on the bare holder and on the wallet.
+"""The four timed flows, each run the same way on the bare holder and on the wallet (and,
+when the run includes it, on a second wallet that receives through a mediator in `pickup`
+delivery: the same code as the wallet's side, only another holder).
 
 Start and end are the same events for both sides: the holder's first call starts the clock
 and a peer's webhook (pushed, not polled) stops it. Only "request arrived to prompt" differs
@@ -19,7 +21,7 @@ from bench.peers import Peers
 from bench.sse import EventStream
 from demo.peers import SAMPLE_MICROCREDENTIAL, decode_invitation, invitation_msg_id
 
-Side = Literal["bare", "wallet"]
+Side = Literal["bare", "wallet", "pickup"]
 CredKind = Literal["anoncreds", "ed25519", "bbs"]
 ProofKind = Literal["anoncreds predicate", "bbs selective", "ed25519"]
 MICROCREDENTIAL = "https://learner-wallet.example/vocab/microcredential#MicroCredential"
@@ -50,9 +52,30 @@ class Stage:
     verifier_conn: dict[str, str] = field(default_factory=dict)
     bare_dids: dict[str, str] = field(default_factory=dict)
     breakdown: dict[str, list[float]] = field(default_factory=dict)  # where the time went
+    pickup: WalletHolder | None = None  # the wallet in `pickup` delivery (bench/delivery.py)
+    pickup_events: EventStream | None = None
 
     def note(self, name: str, value: float) -> None:
         self.breakdown.setdefault(name, []).append(value)
+
+    @property
+    def sides(self) -> tuple[Side, ...]:
+        return ("bare", "wallet", "pickup") if self.pickup is not None else ("bare", "wallet")
+
+    def holder(self, side: Side) -> WalletHolder:
+        """The wallet of `side`: the direct one or the one in `pickup` delivery."""
+        if side == "wallet":
+            return self.wallet
+        if side == "bare" or self.pickup is None:
+            raise RuntimeError(f"no wallet on the {side} side of this run")
+        return self.pickup
+
+    def events_of(self, side: Side) -> EventStream:
+        if side == "wallet":
+            return self.events
+        if side == "bare" or self.pickup_events is None:
+            raise RuntimeError(f"no wallet events on the {side} side of this run")
+        return self.pickup_events
 
 
 async def connect(stage: Stage, side: Side, to: Literal["issuer", "verifier"]) -> float:
@@ -65,7 +88,7 @@ async def connect(stage: Stage, side: Side, to: Literal["issuer", "verifier"]) -
         body = decode_invitation(url)
         await stage.bare.call("POST", "/out-of-band/receive-invitation", body, auto_accept="true")
     else:
-        await stage.wallet.api("POST", "/api/connections", {"invitation": url})
+        await stage.holder(side).api("POST", "/api/connections", {"invitation": url})
     stage.note(f"{side}: accept-invitation call returned", ms_since(started, time.perf_counter()))
     hook = await stage.hooks.wait(
         to, "connections", state_is("active", invitation_msg_id=msg_id), after=mark
@@ -107,42 +130,45 @@ async def offer(
 
 async def issue(stage: Stage, side: Side, kind: CredKind, cred_def_id: str | None = None) -> float:
     """Offer accepted -> credential stored (bare: ACA-Py's `done`; wallet: the offer `done`)."""
-    mark, event_mark = stage.hooks.mark(), stage.events.mark()
+    if side != "bare":
+        return await _wallet_issue(stage, side, kind, cred_def_id)
+    mark = stage.hooks.mark()
     thread = await offer(stage, stage.issuer_conn[side], kind, cred_def_id)
-    if side == "bare":
-        hook = await stage.hooks.wait(
-            "bare", ISSUE, state_is("offer-received", thread_id=thread), after=mark
-        )
-        cred_ex_id = hook.payload["cred_ex_id"]
-        body = {} if kind == "anoncreds" else {"holder_did": stage.bare_dids[kind]}
-        started = time.perf_counter()
-        path = f"/issue-credential-2.0/records/{cred_ex_id}/send-request"
-        await stage.bare.call("POST", path, body)
-        stage.note("bare: send-request call returned", ms_since(started, time.perf_counter()))
-        done = await stage.hooks.wait(
-            "bare", ISSUE, state_is("done", cred_ex_id=cred_ex_id), after=mark
-        )
-        return ms_since(started, done.at)
-    offer_id = await _pending_offer(stage, thread, event_mark)
-    started = time.perf_counter()
-    await stage.wallet.api("POST", f"/api/offers/{offer_id}/accept")
-    stage.note("wallet: accept call returned", ms_since(started, time.perf_counter()))
-    event = await stage.events.wait(
-        "offer_updated", after=event_mark, thread_id=thread, state="done"
+    hook = await stage.hooks.wait(
+        "bare", ISSUE, state_is("offer-received", thread_id=thread), after=mark
     )
-    stored = await stage.events.wait(ISSUE, after=event_mark, cred_ex_id=offer_id, state="done")
+    cred_ex_id = hook.payload["cred_ex_id"]
+    body = {} if kind == "anoncreds" else {"holder_did": stage.bare_dids[kind]}
+    started = time.perf_counter()
+    path = f"/issue-credential-2.0/records/{cred_ex_id}/send-request"
+    await stage.bare.call("POST", path, body)
+    stage.note("bare: send-request call returned", ms_since(started, time.perf_counter()))
+    done = await stage.hooks.wait(
+        "bare", ISSUE, state_is("done", cred_ex_id=cred_ex_id), after=mark
+    )
+    return ms_since(started, done.at)
+
+
+async def _wallet_issue(stage: Stage, side: Side, kind: CredKind, cred_def_id: str | None) -> float:
+    """The wallet's side of `issue`: accept through the JSON API, stop at its `done` event."""
+    events = stage.events_of(side)
+    event_mark = events.mark()
+    thread = await offer(stage, stage.issuer_conn[side], kind, cred_def_id)
+    await events.wait("offer_received", after=event_mark, thread_id=thread, timeout=DEADLINE)
+    hook = await events.wait(ISSUE, after=event_mark, thread_id=thread, state="offer-received")
+    offer_id = str(hook.data["cred_ex_id"])
+    started = time.perf_counter()
+    await stage.holder(side).api("POST", f"/api/offers/{offer_id}/accept")
+    stage.note(f"{side}: accept call returned", ms_since(started, time.perf_counter()))
+    event = await events.wait("offer_updated", after=event_mark, thread_id=thread, state="done")
+    stored = await events.wait(ISSUE, after=event_mark, cred_ex_id=offer_id, state="done")
+    relayed = ms_since(started, stored.arrived)
+    stage.note(f"{side}: accept -> its ACA-Py's done webhook relayed", relayed)
     stage.note(
-        "wallet: its ACA-Py's done webhook -> offer done event",
+        f"{side}: its ACA-Py's done webhook -> offer done event",
         (event.stamped - stored.stamped).total_seconds() * 1000,
     )
     return ms_since(started, event.arrived)
-
-
-async def _pending_offer(stage: Stage, thread: str, after: int) -> str:
-    """The wallet's offer id once it announced the offer (events, not polling its list)."""
-    await stage.events.wait("offer_received", after=after, thread_id=thread, timeout=DEADLINE)
-    hook = await stage.events.wait(ISSUE, after=after, thread_id=thread, state="offer-received")
-    return str(hook.data["cred_ex_id"])
 
 
 def definition(proof_type: str, fields: list[str], limit: bool) -> dict[str, Any]:

@@ -21,15 +21,18 @@ PROOF_TYPES = {"bbs selective": "BbsBlsSignature2020", "ed25519": "Ed25519Signat
 class ProofTiming:
     prompt_ms: float  # holder's ACA-Py webhook -> the holder could ask the learner
     verified_ms: float  # approval sent -> the verifier's `done` with verified "true"
+    shown_ms: float  # the verifier asked to send -> the holder could ask (delivery included)
 
 
 async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
     """One request is open at a time, so the first `request-received` after the mark is this
     one: each holder reacts to it at once, and the request's thread is checked afterwards,
     so the bench's own call to the verifier never overlaps the interval it times."""
-    mark, event_mark = stage.hooks.mark(), stage.events.mark()
+    mark = stage.hooks.mark()
+    event_mark = stage.events_of(side).mark() if side != "bare" else 0
     # Bare's reaction waits beside the verifier's call, as the wallet's controller does.
     reacting = asyncio.create_task(_bare_reads(stage, mark)) if side == "bare" else None
+    sent = time.perf_counter()
     try:
         pres_ex_id = await request(
             stage, stage.verifier_conn[side], kind, stage.peers.proof_cred_def_id
@@ -40,6 +43,7 @@ async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
         raise
     if reacting is not None:
         hook, candidates, prompt_ms = await reacting
+        shown_ms = ms_since(sent, hook.at) + prompt_ms
         path = f"/present-proof-2.0/records/{hook.payload['pres_ex_id']}"
         await _same_thread(stage, pres_ex_id, hook.payload.get("thread_id"), kind)
         body = bare_choice(kind, candidates)
@@ -50,26 +54,32 @@ async def prove(stage: Stage, side: Side, kind: ProofKind) -> ProofTiming:
             ms_since(started, time.perf_counter()),
         )
     else:
-        prompted = await stage.events.wait("request_received", after=event_mark)
+        events = stage.events_of(side)
+        prompted = await events.wait("request_received", after=event_mark)
+        shown_ms = ms_since(sent, prompted.arrived)
         exchange_id = prompted.data["exchange_id"]
-        hook_event = await stage.events.wait(
+        hook_event = await events.wait(
             PRESENT, after=event_mark, pres_ex_id=exchange_id, state="request-received"
         )
         await _same_thread(stage, pres_ex_id, hook_event.data.get("thread_id"), kind)
+        stage.note(
+            f"{side}: request sent -> its ACA-Py's webhook relayed ({kind})",
+            ms_since(sent, hook_event.arrived),
+        )
         if not prompted.data.get("answerable"):
             raise RuntimeError(f"the wallet cannot answer the {kind} request: {prompted.data}")
         prompt_ms = (prompted.stamped - hook_event.stamped).total_seconds() * 1000
         started = time.perf_counter()
-        await stage.wallet.api("POST", f"/api/requests/{exchange_id}/approve")
+        await stage.holder(side).api("POST", f"/api/requests/{exchange_id}/approve")
         stage.note(
-            f"wallet: approve call returned ({kind})", ms_since(started, time.perf_counter())
+            f"{side}: approve call returned ({kind})", ms_since(started, time.perf_counter())
         )
     done = await stage.hooks.wait(
         "verifier", PRESENT, state_is("done", pres_ex_id=pres_ex_id), after=mark
     )
     if done.payload.get("verified") != "true":
         raise RuntimeError(f"the verifier did not verify the {kind} proof from {side}")
-    return ProofTiming(prompt_ms, ms_since(started, done.at))
+    return ProofTiming(prompt_ms, ms_since(started, done.at), shown_ms)
 
 
 async def _bare_reads(stage: Stage, mark: int) -> tuple[Hook, list[dict[str, Any]], float]:

@@ -13,6 +13,9 @@ OVERHEAD_LIMIT = 1.10
 PROMPT_LIMIT_MS = 30.0
 LIST_LIMIT_MS = 50.0
 CONTROLLER_RSS_LIMIT_MB = 80.0
+PICKUP_LIMIT = 1.25  # pickup delivery against direct, ratio of medians
+IDLE_CPU_LIMIT_PERCENT = 1.0  # of one core, the live connection with nothing to deliver
+IDLE_TARGETS = ("pickup wallet ACA-Py", "pickup wallet (controller + ACA-Py)")
 LIST_OPS = ("credentials page", "text search")
 
 
@@ -51,6 +54,50 @@ def overhead_rows(results: BenchResults) -> list[list[str]]:
     return rows
 
 
+def delivery_rows(results: BenchResults) -> list[list[str]]:
+    """Like `overhead_rows`, pickup against direct (both the real wallet)."""
+    rows = []
+    for series in results.delivery.flows:
+        direct, pickup = Summary.of(series.direct_ms), Summary.of(series.pickup_ms)
+        rows.append(
+            [
+                series.flow,
+                str(min(direct.count, pickup.count)),
+                _ms(direct.p50),
+                _ms(direct.p95),
+                _ms(pickup.p50),
+                _ms(pickup.p95),
+                _x(ratio(pickup.p50, direct.p50)),
+                _span(ratio_interval(series.pickup_ms, series.direct_ms)),
+                _x(ratio(pickup.p95, direct.p95)),
+            ]
+        )
+    return rows
+
+
+def delivery_targets(results: BenchResults) -> list[TargetCheck]:
+    """Pickup <= 1.25x direct on the targeted flows; the idle live connection < 1 % of a core."""
+    delivery = results.delivery
+    if not delivery.flows:
+        return []
+    checks = [
+        TargetCheck(
+            f"pickup/direct {series.flow}",
+            ratio(Summary.of(series.pickup_ms).p50, Summary.of(series.direct_ms).p50),
+            PICKUP_LIMIT,
+            "x",
+            ratio_interval(series.pickup_ms, series.direct_ms),
+        )
+        for series in delivery.flows
+        if series.targeted
+    ]
+    for name in IDLE_TARGETS:
+        share = delivery.idle_cpu_percent.get(name, math.nan)
+        label = f"idle CPU over {delivery.idle_window_s:g} s, {name}"
+        checks.append(TargetCheck(label, share, IDLE_CPU_LIMIT_PERCENT, "% of a core"))
+    return checks
+
+
 def scale_rows(results: BenchResults) -> list[list[str]]:
     rows = []
     for name, samples in results.scale.ops.items():
@@ -81,7 +128,7 @@ def targets(results: BenchResults) -> list[TargetCheck]:
         (v for k, v in results.memory_mb.items() if k.startswith("controller")), default=math.nan
     )
     checks.append(TargetCheck("controller RSS (max seen)", rss, CONTROLLER_RSS_LIMIT_MB, "MB"))
-    return checks
+    return checks + delivery_targets(results)
 
 
 def table(header: list[str], rows: list[list[str]]) -> str:
@@ -122,6 +169,7 @@ def render(results: BenchResults) -> str:
         "",
         table(["memory", "MB"], [[k, f"{v:.1f}"] for k, v in results.memory_mb.items()]),
     ]
+    parts += delivery_parts(results)
     if results.scale.ops:
         parts += [
             "",
@@ -138,17 +186,19 @@ def render(results: BenchResults) -> str:
         parts += ["", table(["where the time went (ms)", "n", "p50", "p95"], rows)]
     calls = results.extra.get("admin_calls") or {}
     if calls:
-        bare, wallet = calls.get("bare", {}), calls.get("wallet", {})
-        routes = sorted(set(bare) | set(wallet), key=lambda r: -(wallet.get(r, 0) + bare.get(r, 0)))
-        rows = [[r, str(bare.get(r, 0)), str(wallet.get(r, 0))] for r in routes[:15]]
-        parts += ["", table(["admin API calls served (whole run)", "bare", "wallet"], rows)]
+        sides = [side for side in ("bare", "wallet", "pickup") if side in calls]
+        served = [calls[side] for side in sides]
+        routes = sorted(set().union(*served), key=lambda r: -sum(c.get(r, 0) for c in served))
+        rows = [[r, *(str(c.get(r, 0)) for c in served)] for r in routes[:15]]
+        parts += ["", table(["admin API calls served (whole run)", *sides], rows)]
     per_flow = results.extra.get("admin_calls_per_flow") or {}
     if per_flow:
+        sides = [s for s in ("bare", "wallet", "pickup") if any(s in f for f in per_flow.values())]
         rows = [
-            [flow, _calls(sides.get("bare", {})), _calls(sides.get("wallet", {}))]
-            for flow, sides in per_flow.items()
+            [flow, *(_calls(counts.get(side, {})) for side in sides)]
+            for flow, counts in per_flow.items()
         ]
-        parts += ["", table(["admin calls per flow run", "bare", "wallet"], rows)]
+        parts += ["", table(["admin calls per flow run", *sides], rows)]
     checks = targets(results)
     parts += [
         "",
@@ -168,6 +218,25 @@ def render(results: BenchResults) -> str:
     ]
     parts += [f"note: {note}" for note in meta.notes]
     return "\n".join(parts)
+
+
+def delivery_parts(results: BenchResults) -> list[str]:
+    """The pickup comparison's table and the idle CPU of each process, or why it is absent."""
+    delivery = results.delivery
+    if delivery.skipped:
+        return ["", f"pickup delivery not measured: {delivery.skipped}"]
+    if not delivery.flows:
+        return []
+    header = ["pickup vs direct (ms)", "n", "direct p50", "direct p95", "pickup p50"]
+    header += ["pickup p95", "ratio p50", "p50 ratio 95% interval", "ratio p95"]
+    idle = [[name, f"{share:.2f}"] for name, share in delivery.idle_cpu_percent.items()]
+    return [
+        "",
+        f"delivery through {delivery.mediator} (wallet in pickup) against direct (wallet)",
+        table(header, delivery_rows(results)),
+        "",
+        table([f"idle CPU over {delivery.idle_window_s:g} s", "% of one core"], idle),
+    ]
 
 
 def _calls(routes: dict[str, float]) -> str:

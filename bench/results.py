@@ -28,6 +28,33 @@ class ScaleSamples(BaseModel):
     ops: dict[str, list[float]] = Field(default_factory=dict)
 
 
+class DeliverySamples(BaseModel):
+    """One flow timed on the wallet in `direct` and in `pickup` delivery, interleaved."""
+
+    flow: str
+    targeted: bool = True  # judged against the pickup/direct limit, or only shown
+    direct_ms: list[float] = Field(default_factory=list)
+    pickup_ms: list[float] = Field(default_factory=list)
+
+
+class DeliveryResults(BaseModel):
+    """Pickup through a mediator against direct delivery, and the idle live connection."""
+
+    mediator: str = ""
+    skipped: str | None = None  # why the run has no pickup side
+    flows: list[DeliverySamples] = Field(default_factory=list)
+    idle_window_s: float = 0.0
+    idle_cpu_percent: dict[str, float] = Field(default_factory=dict)  # % of one core
+
+    def flow(self, name: str) -> DeliverySamples:
+        for samples in self.flows:
+            if samples.flow == name:
+                return samples
+        samples = DeliverySamples(flow=name)
+        self.flows.append(samples)
+        return samples
+
+
 class RunMeta(BaseModel):
     started: str = Field(default_factory=lambda: datetime.now(UTC).isoformat())
     quick: bool = False
@@ -45,6 +72,7 @@ class BenchResults(BaseModel):
     start_ms: FlowSamples = Field(default_factory=lambda: FlowSamples(flow="cold start"))
     memory_mb: dict[str, float] = Field(default_factory=dict)
     scale: ScaleSamples = Field(default_factory=ScaleSamples)
+    delivery: DeliveryResults = Field(default_factory=DeliveryResults)
     extra: dict[str, Any] = Field(default_factory=dict)
 
     def flow(self, name: str) -> FlowSamples:
