@@ -130,3 +130,31 @@ def test_admin_calls_are_counted_by_route_without_didcomm_messages() -> None:
         "GET /issue-credential-2.0/records/{id}": 2,
         "GET /connections": 1,
     }
+
+
+def test_pickup_is_judged_against_direct_on_its_targeted_flows_and_idle_cpu() -> None:
+    results = BenchResults()
+    shown = results.delivery.flow("request sent -> prompt shown (ed25519)")
+    shown.direct_ms, shown.pickup_ms = [100.0, 100.0, 100.0], [120.0, 120.0, 120.0]
+    verified = results.delivery.flow("approval -> verified (ed25519)")
+    verified.targeted = False
+    verified.direct_ms, verified.pickup_ms = [100.0], [200.0]
+    results.delivery.idle_window_s = 60.0
+    results.delivery.idle_cpu_percent = {
+        "pickup wallet ACA-Py": 0.05,
+        "pickup wallet (controller + ACA-Py)": 1.5,
+    }
+    checks = {c.name: c for c in targets(results) if "pickup" in c.name or "idle" in c.name}
+    ratio_check = checks["pickup/direct request sent -> prompt shown (ed25519)"]
+    assert ratio_check.measured == pytest.approx(1.2) and ratio_check.met
+    assert not any("approval" in name for name in checks)
+    assert checks["idle CPU over 60 s, pickup wallet ACA-Py"].met
+    assert checks["idle CPU over 60 s, pickup wallet (controller + ACA-Py)"].met is False
+    assert "pickup vs direct" in render(results)
+
+
+def test_a_run_without_pickup_says_why_and_judges_nothing_of_it() -> None:
+    results = BenchResults()
+    results.delivery.skipped = "--skip-pickup"
+    assert not any("pickup" in c.name for c in targets(results))
+    assert "pickup delivery not measured: --skip-pickup" in render(results)
