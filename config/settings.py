@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -105,11 +106,17 @@ class WalletSettings(BaseSettings):
             return self.delivery
         return "pickup" if self.mediator_invitation else "direct"
 
-    @model_validator(mode="after")
-    def _pickup_needs_a_mediator(self) -> WalletSettings:
-        if self.delivery == "pickup" and not self.mediator_invitation:
-            raise ValueError("delivery = pickup needs a mediator_invitation")
-        return self
+    @field_validator("delivery")
+    @classmethod
+    def _pickup_needs_a_mediator(
+        cls, value: Delivery | None, info: ValidationInfo
+    ) -> Delivery | None:
+        """An error of `delivery` itself, so the Settings screen shows it next to that field."""
+        if value == "pickup" and not info.data.get("mediator_invitation"):
+            raise PydanticCustomError(
+                "pickup_needs_mediator", "delivery = pickup needs a mediator_invitation"
+            )
+        return value
 
     @field_validator("endpoint", "genesis_url")
     @classmethod

@@ -22,6 +22,7 @@ from config.settings import SettingsError, WalletSettings
 EDITABLE = (
     "label",
     "mediator_invitation",
+    "delivery",
     "auto_accept_issuers",
     "trust_list",
     "exchange_timeout",
@@ -47,6 +48,7 @@ PROBLEM_OF_ERROR_TYPE = {
     "literal_error": "not_allowed",
     "list_type": "not_a_list",
     "extra_forbidden": "not_editable",
+    "pickup_needs_mediator": "needs_mediator",
 }
 
 
@@ -77,6 +79,11 @@ def saved_values(config_file: Path) -> dict[str, Any]:
 def editable_of(settings: WalletSettings) -> dict[str, Any]:
     """The editable settings as JSON-ready values."""
     return settings.model_dump(mode="json", include=set(EDITABLE))
+
+
+def in_force(settings: WalletSettings) -> dict[str, Any]:
+    """The editable settings as the wallet applies them: delivery as chosen or by default."""
+    return {**editable_of(settings), "delivery": settings.delivery_mode}
 
 
 def save_settings(config_file: Path, changes: dict[str, Any]) -> WalletSettings:

@@ -1,7 +1,10 @@
 """The guided demo: a university and an employer, played by the same peers the tests use.
 
-`DemoStory` starts the did:web host, "Open Learning Institute" and "Employer" under one
-directory, and moves the story on when asked (by the UI's demo panel or by `--auto`):
+`DemoStory` starts the did:web host, "Open Learning Institute", "Employer" and (in `pickup`
+delivery, the default) "Campus Mediator" under one directory. In `pickup` the learner's
+wallet starts with the mediator's invitation, so it receives everything over the one
+WebSocket it opens to the mediator, as a learner at home behind a router would. The story
+moves on when asked (by the UI's demo panel or by `--auto`):
 1. the institute's invitation, 2. its three offers, 3. the employer's invitation, then
 request 1 (AnonCreds, a predicate) and, once answered, request 2 (DIF, BBS).
 The learner's side is never touched here: the learner answers in the wallet.
@@ -18,8 +21,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from demo.peer_agent import PeerAgent, invitation_msg_id
+from agent.admin_client import AdminClient
+from config.settings import Delivery
+from demo.peer_agent import PeerAgent, invitation_msg_id, poll_until
+from demo.peer_ws_mediator import WsMediator, start_ws_mediator
 from demo.peers import (
+    MEDIATOR_LABEL,
     SAMPLE_BADGE,
     SAMPLE_MICROCREDENTIAL,
     DidWebHostProcess,
@@ -40,6 +47,7 @@ from demo.story_requests import (
 
 LOGGER = logging.getLogger(__name__)
 CONNECT_DEADLINE = 60.0
+MEDIATION_DEADLINE = 90.0  # the learner's agent starts, connects and is granted mediation
 ANSWER_DEADLINE = 30 * 60.0  # a person reads the consent prompt: give them time
 OFFER_TITLES = (
     "Course result (AnonCreds)",
@@ -64,11 +72,13 @@ class DemoState(BaseModel):
 class DemoStory:
     """The demo's peers and the story's progress; stop everything with `stop()`."""
 
-    def __init__(self, base_dir: Path) -> None:
+    def __init__(self, base_dir: Path, delivery: Delivery = "pickup") -> None:
         self.base_dir = base_dir
+        self.delivery: Delivery = delivery
         self.host: DidWebHostProcess | None = None
         self.issuer: IssuerPeer | None = None
         self.verifier: VerifierPeer | None = None
+        self.mediator: WsMediator | None = None
         self.steps: dict[int, StepStatus] = {1: "todo", 2: "todo", 3: "todo"}
         self.problem: str | None = None
         self.results: list[ProofResult] = []
@@ -76,20 +86,50 @@ class DemoStory:
         self._tasks: dict[str, asyncio.Task[None]] = {}  # "institute", "employer"
 
     async def start(self) -> None:
-        """Start the host, then the institute and the employer side by side."""
+        """Start the host, then the institute, the employer and the mediator side by side."""
         self.host = await start_didweb_host(self.base_dir / "didweb")
-        issuer, verifier = await asyncio.gather(
+        issuer, verifier, mediator = await asyncio.gather(
             start_issuer(self.base_dir, self.host),
             start_verifier(self.base_dir, self.host),
+            self._start_mediator(),
             return_exceptions=True,
         )
         if isinstance(issuer, IssuerPeer):
             self.issuer = issuer
         if isinstance(verifier, VerifierPeer):
             self.verifier = verifier
-        for outcome in (issuer, verifier):
+        if isinstance(mediator, WsMediator):
+            self.mediator = mediator
+        for outcome in (issuer, verifier, mediator):
             if isinstance(outcome, BaseException):
                 raise outcome
+
+    async def _start_mediator(self) -> WsMediator | None:
+        if self.delivery != "pickup":
+            return None
+        return await start_ws_mediator(self.base_dir, MEDIATOR_LABEL)
+
+    async def mediator_invitation(self) -> str | None:
+        """The invitation the learner's wallet starts with in `pickup`; None in `direct`."""
+        if self.mediator is None:
+            return None
+        return await self.mediator.invitation_url_for_learner()
+
+    async def wait_learner_receiving(self, learner: AdminClient) -> None:
+        """In `pickup`, until the learner's agent holds its granted mediation.
+
+        Before that, an invitation the learner accepts would name no way to reach them.
+        """
+        if self.mediator is None:
+            return
+
+        async def granted() -> bool:
+            record = await learner.request("GET", "/mediation/default-mediator")
+            return bool(record) and record.get("state") == "granted"
+
+        await poll_until(
+            "the learner's mediation at the demo's mediator", granted, MEDIATION_DEADLINE
+        )
 
     async def stop(self) -> None:
         """Stop the story's task and every process, each by its own handle."""
@@ -97,7 +137,7 @@ class DemoStory:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        peers = [p for p in (self.issuer, self.verifier) if p is not None]
+        peers = [p for p in (self.issuer, self.verifier, self.mediator) if p is not None]
         await asyncio.gather(*(p.stop() for p in peers), return_exceptions=True)
         if self.host is not None:
             await self.host.stop()
@@ -108,6 +148,7 @@ class DemoStory:
         found = {"did:web host": self.host.pid if self.host else None}
         found["institute"] = self.issuer.pid if self.issuer else None
         found["employer"] = self.verifier.pid if self.verifier else None
+        found["mediator"] = self.mediator.peer.pid if self.mediator else None
         return {name: pid for name, pid in found.items() if pid}
 
     @property

@@ -45,6 +45,7 @@ class RunningWallet:
     ui_url: str
     login_url: str
     acapy_pid: int
+    agent_admin: AdminClient | None = None  # for in-process callers: the demo's own checks
 
 
 async def run_wallet(
@@ -96,7 +97,11 @@ async def run_wallet(
         _write_run_file(data_dir, ui_url, agent.pid or 0, webhooks.port)
         login_url = f"{ui_url}login?code={ui.login_code}"
         freeze_long_lived()  # what exists now lives until exit: keep it out of collections
-        on_ready(RunningWallet(ui_url=ui_url, login_url=login_url, acapy_pid=agent.pid or 0))
+        on_ready(
+            RunningWallet(
+                ui_url=ui_url, login_url=login_url, acapy_pid=agent.pid or 0, agent_admin=client
+            )
+        )
         await stop.wait()
         LOGGER.info("stopping")
     finally:

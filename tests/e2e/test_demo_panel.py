@@ -76,6 +76,13 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
             await page.goto(login.rsplit(" ", 1)[1])
             panel = page.locator("[data-demo-panel]")
             await expect(panel).to_contain_text("Guided demo")
+            # The demo receives through its own mediator (pickup), and says so in plain words.
+            await expect(panel.locator("[data-demo-delivery]")).to_contain_text(
+                "Your wallet receives everything through “Campus Mediator”"
+            )
+            await expect(page.locator("[data-delivery-state='connected']")).to_contain_text(
+                "Receiving through Campus Mediator."
+            )
             await screenshot(page, "demo-start")
 
             await run_step(page, "Accept the university’s invitation", 1, re.compile("Connected"))

@@ -175,6 +175,9 @@ async def test_settings_form_saves_config_for_the_next_start(
         form = page.locator("#settings-form")
         await form.get_by_label("Waiting time for others (seconds)").fill("0")
         await form.get_by_label("Trust list").fill(str(tmp_path / "no-such-list.json"))
+        await form.get_by_label("How messages reach you").select_option(
+            label="Receive through my mediator (works behind home routers)"
+        )
         await form.get_by_role("button", name="Save settings").click()
         await expect(form.locator("[data-form-status]")).to_contain_text(
             "Some settings could not be saved. Nothing was changed."
@@ -183,6 +186,7 @@ async def test_settings_form_saves_config_for_the_next_start(
         for field_id, words in (
             ("set-timeout", "more than 0 and at most 3600 seconds"),
             ("set-trust", "There is no file at this path."),
+            ("set-delivery", "paste your mediator’s invitation above"),  # there is none
         ):
             line = page.locator(f"#{field_id} + .field-problem")
             await expect(line).to_contain_text(words)
@@ -197,6 +201,7 @@ async def test_settings_form_saves_config_for_the_next_start(
         await form.get_by_label("Your name for others").fill("Ada at 200 %")
         await form.get_by_label("Waiting time for others (seconds)").fill("75")
         await form.get_by_label("Log detail").select_option("debug")
+        await form.get_by_label("How messages reach you").select_option("direct")
         await form.get_by_role("button", name="Save settings").click()
         await expect(page.locator("#settings-saved")).to_contain_text(
             "Start your wallet again to use the new settings for: Your name for others,"
@@ -207,4 +212,5 @@ async def test_settings_form_saves_config_for_the_next_start(
     assert config_file.read_bytes() != before
     saved = load_settings(config_file)
     assert (saved.label, saved.exchange_timeout, saved.log_level) == ("Ada at 200 %", 75.0, "debug")
+    assert saved.delivery == "direct"  # chosen on the form, so written to the file
     assert oct(config_file.stat().st_mode & 0o777) == "0o600"

@@ -1,8 +1,10 @@
 """`learner-wallet demo`: the real CLI in a subprocess, with real peers and the real wallet.
 
 Proves that `--auto` plays the whole story (connect, three credentials, two presentations
-that the employer verifies), that Ctrl-C stops every process the demo started, and that a
-second run in the same dir starts fresh.
+that the employer verifies) through the demo's own mediator in `pickup` delivery (the
+default: no DIDComm message reaches the wallet's own port), that Ctrl-C stops every process
+the demo started, and that a second run in the same dir starts fresh, here in `direct`
+delivery.
 """
 
 from __future__ import annotations
@@ -25,6 +27,11 @@ from tests.integration.demo_run import DemoRun
 from tests.integration.wallet_cli import CLI, pid_alive, wait_for
 
 pytestmark = pytest.mark.integration
+
+
+MEDIATOR = "Campus Mediator"
+RECEIVING_THROUGH_MEDIATOR = f"Your wallet receives through “{MEDIATOR}”"
+DIDCOMM_POST = '"POST / HTTP/1.1"'  # in ACA-Py's access log: a peer sent to our own port
 
 
 def assert_all_gone(run: DemoRun, reported: dict[str, int]) -> None:
@@ -56,10 +63,15 @@ def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs, tmp_pat
     began = time.monotonic()
     run = demo_runs("--auto")
     reported = run.reported_pids()
-    assert {"did:web host", "institute", "employer", "wallet agent", "demo"} <= set(reported)
+    assert {"did:web host", "institute", "employer", "mediator", "wallet agent", "demo"} <= set(
+        reported
+    )
     code = run.wait()
     output = run.drain()
     assert code == 0, output
+    assert RECEIVING_THROUGH_MEDIATOR in output and "demo --delivery direct" in output
+    holder_log = (tmp_path / "demo" / "logs" / "acapy-holder.log").read_text(encoding="utf-8")
+    assert DIDCOMM_POST not in holder_log  # everything came over the mediator's socket
     assert "The employer verified both presentations." in output
     assert "Request 1 (anoncreds: Course passed): verified" in output
     assert "shared: course_title" in output and "proved without the value: score >= 70" in output
@@ -87,6 +99,7 @@ def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_pa
     with urllib.request.urlopen(request, timeout=30) as response:
         state = json.load(response)
     assert state["steps"] == {"1": "todo", "2": "todo", "3": "todo"}
+    _the_wallet_receives_through_the_demo_mediator(ui_url, token)
     _the_printed_login_command_works(run, ui_url, tmp_path / "demo")
 
     run.process.send_signal(signal.SIGINT)
@@ -94,10 +107,28 @@ def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_pa
     assert "Demo stopped" in run.drain()
     assert_all_gone(run, reported)
 
-    again = demo_runs("--auto")
-    again.reported_pids()
+    again = demo_runs("--auto", "--delivery", "direct")
+    assert "mediator" not in again.reported_pids()
     assert again.wait() == 0, again.drain()
-    assert "Starting from a fresh demo wallet" in again.drain()
+    output = again.drain()
+    assert "Starting from a fresh demo wallet" in output
+    assert "Your wallet receives directly on this computer" in output
+    assert "The employer verified both presentations." in output
+
+
+def _the_wallet_receives_through_the_demo_mediator(ui_url: str, token: str) -> None:
+    """`GET /api/status`: pickup delivery, connected to the demo's mediator, named."""
+
+    def delivery() -> dict[str, object] | None:
+        request = urllib.request.Request(
+            f"{ui_url}/api/status", headers={"Authorization": f"Bearer {token}"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            found = json.load(response)["delivery"]
+        return found if found["state"] == "connected" else None
+
+    found = wait_for(delivery, "the wallet connected to the demo's mediator", 60)
+    assert (found["mode"], found["mediator"]) == ("pickup", MEDIATOR), found
 
 
 def _the_printed_login_command_works(run: DemoRun, ui_url: str, demo_dir: Path) -> None:

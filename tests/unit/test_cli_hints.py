@@ -173,3 +173,24 @@ def test_the_demo_prints_the_login_command_for_its_own_wallet(
         "login",
     ]
     assert Path(words[0]).is_file() and os.access(words[0], os.X_OK)
+
+
+def test_the_demo_receives_through_its_mediator_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`demo` defaults to pickup; its words name the mediator and the way to run without."""
+    from demo.story import DemoStory
+    from ui.cli.main import build_parser
+
+    assert build_parser().parse_args(["demo"]).delivery == "pickup"
+    assert build_parser().parse_args(["demo", "--delivery", "direct"]).delivery == "direct"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["demo", "--delivery", "pigeon"])
+    monkeypatch.setenv("PATH", f"/usr/bin{os.pathsep}/bin")
+    data_dir = demo_data_dir()
+    through, without = demo_cli.delivery_lines(DemoStory(data_dir.root / "peers"), data_dir)
+    assert "“Campus Mediator”, a mediator running on this computer" in through
+    assert without.endswith(wallet_command(data_dir, "demo --delivery direct"))
+    assert "--data-dir" in without  # the demo's dir is not the default one
+    [direct] = demo_cli.delivery_lines(DemoStory(data_dir.root / "peers", "direct"), data_dir)
+    assert "directly on this computer" in direct and "mediator" in direct

@@ -71,3 +71,10 @@ def test_delivery_is_pickup_with_a_mediator_and_direct_without() -> None:
     assert chosen.delivery_mode == "direct"
     with pytest.raises(ValueError, match="pickup needs a mediator_invitation"):
         WalletSettings(delivery="pickup")
+
+
+def test_pickup_without_a_mediator_is_an_error_of_the_delivery_setting(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('delivery = "pickup"\n')
+    with pytest.raises(SettingsError, match=r"delivery / LEARNER_WALLET_DELIVERY: .*mediator"):
+        load_settings(config)

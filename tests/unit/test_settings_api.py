@@ -67,6 +67,7 @@ async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) ->
     change = {
         "label": 'Ada "the learner" Lovelace',
         "mediator_invitation": MEDIATOR_INVITATION,
+        "delivery": "pickup",
         "auto_accept_issuers": ["did:key:z6MkA", "did:web:school.example"],
         "trust_list": str(trust_file),
         "exchange_timeout": 90.5,
@@ -83,10 +84,12 @@ async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) ->
     shown = await _call(base, "GET", None, 200)
     assert shown["saved"] == change and shown["running"]["label"] == "Ada"
 
-    cleared = await _call(base, "PUT", {"mediator_invitation": None, "trust_list": None}, 200)
-    assert cleared["settings"]["mediator_invitation"] is None
+    cleared = {"mediator_invitation": None, "delivery": None, "trust_list": None}
+    answer = await _call(base, "PUT", cleared, 200)
+    assert answer["settings"]["mediator_invitation"] is None
     loaded = load_settings(config_file)
     assert loaded.mediator_invitation is None and loaded.trust_list is None
+    assert loaded.delivery is None and loaded.delivery_mode == "direct"
     assert (
         loaded.label == change["label"]
         and loaded.auto_accept_issuers == change["auto_accept_issuers"]
@@ -109,6 +112,8 @@ async def test_put_writes_a_private_config_that_loads_back(site, monkeypatch) ->
         ({"trust_list": "trust.json"}, "trust_list", "full path of the file"),
         ({"mediator_invitation": "hello"}, "mediator_invitation", "not a mediator invitation"),
         ({"mediator_invitation": "https://m.example/x"}, "mediator_invitation", "short link"),
+        ({"delivery": "pickup"}, "delivery", "paste your mediator’s invitation above"),
+        ({"delivery": "pigeon"}, "delivery", "Choose one of the listed values."),
     ],
 )
 async def test_invalid_values_are_refused_per_field_and_the_file_is_untouched(
@@ -189,6 +194,59 @@ async def test_numbers_show_as_the_learner_typed_them(site) -> None:
             assert f'step="any" value="{shown}"' in page
         async with session.get(f"{base}/settings") as response:
             assert "60 seconds" in await response.text()  # what runs: 60.0, written as 60
+
+
+async def test_delivery_not_chosen_follows_the_mediator(site, monkeypatch) -> None:
+    """Saved without a choice (null), delivery is through the mediator when there is one."""
+    base, _, config_file = site
+    monkeypatch.delenv("LEARNER_WALLET_DELIVERY", raising=False)
+    change = {"mediator_invitation": MEDIATOR_INVITATION, "delivery": None}
+    answer = await _call(base, "PUT", change, 200)
+    # What runs receives directly; from the next start on it is through the mediator.
+    assert answer["restart_needed"] == ["mediator_invitation", "delivery"]
+    assert answer["settings"]["delivery"] is None
+    assert "delivery" not in tomllib.loads(config_file.read_text())
+    assert load_settings(config_file).delivery_mode == "pickup"
+    direct = await _call(base, "PUT", {"delivery": "direct"}, 200)
+    assert direct["restart_needed"] == ["mediator_invitation"]  # direct runs now as well
+    assert load_settings(config_file).delivery_mode == "direct"
+
+
+async def test_removing_the_mediator_while_receiving_through_it_is_refused_in_german(
+    site,
+) -> None:
+    base, _, config_file = site
+    await _call(
+        base, "PUT", {"mediator_invitation": MEDIATOR_INVITATION, "delivery": "pickup"}, 200
+    )
+    before = config_file.read_bytes()
+    error = (await _call(base, "PUT", {"mediator_invitation": None}, 422, language="de"))["error"]
+    assert error["fields"]["delivery"].startswith("Um über einen Mediator zu empfangen")
+    assert "mediator_invitation" in error["detail"] or "delivery" in error["detail"]
+    assert config_file.read_bytes() == before
+
+
+async def test_the_settings_page_offers_both_deliveries_in_plain_words(site) -> None:
+    base, ui, _ = site
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as session:
+        async with session.get(f"{base}/login?code={ui.login_code}") as login:
+            assert login.status == 200
+        async with session.get(f"{base}/settings") as response:
+            page = await response.text()
+        assert 'name="delivery" data-automatic="true"' in page  # not chosen: follows the default
+        assert '<option value="direct" selected>Receive directly on this computer' in page
+        assert "Receive through my mediator (works behind home routers)" in page
+        change = {"mediator_invitation": MEDIATOR_INVITATION, "delivery": "direct"}
+        await _call(base, "PUT", change, 200)
+        async with session.get(f"{base}/settings") as response:
+            page = await response.text()
+        assert 'name="delivery" data-automatic="false"' in page
+        assert '<option value="direct" selected>' in page
+        await _call(base, "PUT", {"delivery": None}, 200)
+        async with session.get(f"{base}/settings") as response:
+            page = await response.text()
+        assert '<option value="pickup" selected>' in page  # the default with a mediator
 
 
 def test_toml_text_escapes_strings_and_refuses_what_toml_cannot_hold() -> None:

@@ -1,8 +1,10 @@
-"""`learner-wallet demo [--auto]`: the guided demo with a university and an employer.
+"""`learner-wallet demo [--auto] [--delivery pickup|direct]`: the guided demo.
 
-Each run starts from a fresh demo wallet (the demo's peers are new each run, so old
-connections would lead nowhere) and fresh peers under `<demo dir>/peers`. Ctrl-C stops
-everything the demo started, each process by its own handle.
+A university and an employer, and (in `pickup` delivery, the default) a mediator on this
+computer that the demo's wallet receives through, as a learner at home would. Each run
+starts from a fresh demo wallet (the demo's peers are new each run, so old connections
+would lead nowhere) and fresh peers under `<demo dir>/peers`. Ctrl-C stops everything the
+demo started, each process by its own handle.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from dataclasses import dataclass
 from agent.ports import PortInUseError
 from agent.process import AcaPyStartError
 from config.data_dir import DataDir
-from config.settings import SettingsError, load_settings
+from config.settings import Delivery, SettingsError, WalletSettings, load_settings
 from config.wallet_command import wallet_command
+from demo.peers import MEDIATOR_LABEL
 from demo.story import DemoStory
 from demo.story_auto import WalletApi, WalletApiError, play, summary
 from ui.cli import exit_codes
@@ -60,7 +63,7 @@ class DemoOutcome:
     message: str | None = None
 
 
-def demo(data_dir: DataDir, auto: bool = False) -> int:
+def demo(data_dir: DataDir, auto: bool = False, delivery: Delivery = "pickup") -> int:
     """Reset the demo dir, then run peers and wallet until Ctrl-C (or, with --auto, the end)."""
     try:
         reset_demo_dir(data_dir)
@@ -72,7 +75,7 @@ def demo(data_dir: DataDir, auto: bool = False) -> int:
         print("No OS keyring here: the demo wallet uses a fixed demo passphrase.")
         os.environ[PASSPHRASE_VARIABLE] = DEMO_PASSPHRASE
     try:
-        outcome = asyncio.run(run_demo(data_dir, auto))
+        outcome = asyncio.run(run_demo(data_dir, auto, delivery))
     except (WalletKeyError, SettingsError, PortInUseError, AcaPyStartError) as error:
         print(f"error: the demo could not start: {error}", file=sys.stderr)
         return exit_codes.FAILED
@@ -128,32 +131,29 @@ def _running_pid(data_dir: DataDir) -> int | None:
     return pid
 
 
-async def run_demo(data_dir: DataDir, auto: bool) -> DemoOutcome:
+async def run_demo(data_dir: DataDir, auto: bool, delivery: Delivery = "pickup") -> DemoOutcome:
     """Peers and wallet side by side; the wallet runs until stopped or the auto play ends."""
     stop = _stop_on_signals()
     outcome = DemoOutcome()
-    story = DemoStory(data_dir.root / PEERS_DIR)
-    print("Starting the demo: a university, an employer and your wallet (about a minute) …")
+    story = DemoStory(data_dir.root / PEERS_DIR, delivery)
+    who = "an employer, a mediator" if delivery == "pickup" else "an employer"
+    print(f"Starting the demo: a university, {who} and your wallet (about a minute) …")
     began = time.monotonic()
     try:
         ready = await _unless_stopped(_prepare(story, data_dir), stop)
         if not ready:
             return DemoOutcome(INTERRUPTED, "Demo stopped before it was ready.")
         os.environ.update(story.agent_env)  # the wallet's agent must trust the did:web host
-        settings = load_settings(data_dir.config_file)
+        settings = await _demo_settings(story, data_dir)
         record = load_wallet_record(data_dir)
         secret = load_key(data_dir, _no_terminal)
         players: list[asyncio.Task[None]] = []
 
         def on_ready(running: RunningWallet) -> None:
             pids = {**story.pids, "wallet agent": running.acapy_pid, "demo": os.getpid()}
-            print(f"Ready in {time.monotonic() - began:.0f} s.", flush=True)
             print("Demo processes: " + ", ".join(f"{k} pid {v}" for k, v in pids.items()))
-            if auto:
-                task = asyncio.create_task(_auto(story, data_dir, running, outcome, stop))
-                players.append(task)
-            else:
-                _invite_person(data_dir, running)
+            task = asyncio.create_task(_play(story, data_dir, running, outcome, stop, auto, began))
+            players.append(task)
 
         await run_wallet(data_dir, settings, record, secret, on_ready, stop, demo=story)
         for task in players:
@@ -164,8 +164,62 @@ async def run_demo(data_dir: DataDir, auto: bool) -> DemoOutcome:
             return DemoOutcome(exit_codes.FAILED, "The wallet stopped before the demo could play.")
     finally:
         await asyncio.shield(story.stop())
-        print("Demo stopped: the university, the employer and the wallet are shut down.")
+        print(f"Demo stopped: the university, {who} and the wallet are shut down.")
     return outcome
+
+
+async def _demo_settings(story: DemoStory, data_dir: DataDir) -> WalletSettings:
+    """The demo wallet's settings with the demo's own delivery (whatever the environment says)."""
+    invitation = await story.mediator_invitation()
+    return load_settings(
+        data_dir.config_file, mediator_invitation=invitation, delivery=story.delivery
+    )
+
+
+def delivery_lines(story: DemoStory, data_dir: DataDir) -> list[str]:
+    """How messages reach the demo's wallet, in plain words, and how to see it the other way."""
+    if story.delivery == "pickup":
+        return [
+            f"Your wallet receives through “{MEDIATOR_LABEL}”, a mediator running on this "
+            "computer for the demo. The university and the employer send to the mediator; "
+            "your wallet collects everything over one connection it opens itself, as it "
+            "would at home behind a router.",
+            "To run the demo with messages sent straight to your wallet instead: "
+            + wallet_command(data_dir, "demo --delivery direct"),
+        ]
+    return [
+        "Your wallet receives directly on this computer: the university and the employer "
+        "send to it here, without a mediator.",
+    ]
+
+
+async def _play(
+    story: DemoStory,
+    data_dir: DataDir,
+    running: RunningWallet,
+    outcome: DemoOutcome,
+    stop: asyncio.Event,
+    auto: bool,
+    began: float,
+) -> None:
+    """Once the wallet can receive (its mediation granted), play or invite the person."""
+    try:
+        if running.agent_admin is not None:
+            await story.wait_learner_receiving(running.agent_admin)
+    except TimeoutError as error:
+        if auto:
+            outcome.code = exit_codes.FAILED
+            outcome.message = f"error: the demo did not finish: {error}"
+            stop.set()
+            return
+        print(f"warning: {error}; messages may not reach your wallet yet", flush=True)
+    print(f"Ready in {time.monotonic() - began:.0f} s.", flush=True)
+    for line in delivery_lines(story, data_dir):
+        print(line, flush=True)
+    if auto:
+        await _auto(story, data_dir, running, outcome, stop)
+    else:
+        _invite_person(data_dir, running)
 
 
 async def _prepare(story: DemoStory, data_dir: DataDir) -> None:

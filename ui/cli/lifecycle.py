@@ -10,7 +10,7 @@ import sys
 from agent.ports import PortInUseError
 from agent.process import AcaPyStartError
 from config.data_dir import DataDir
-from config.settings import SettingsError, load_settings
+from config.settings import Delivery, SettingsError, load_settings
 from config.wallet_command import wallet_command
 from ui.cli import exit_codes
 from ui.runtime import RunningWallet, run_wallet
@@ -94,8 +94,8 @@ def _announce(data_dir: DataDir, running: RunningWallet) -> None:
     print(f"Press Ctrl-C to stop, or run: {wallet_command(data_dir, 'stop')}", flush=True)
 
 
-def demo(data_dir: DataDir, auto: bool = False) -> int:
+def demo(data_dir: DataDir, auto: bool = False, delivery: Delivery = "pickup") -> int:
     """The guided demo (issue #7) lives in ui/cli/demo.py."""
     from ui.cli.demo import demo as run_guided_demo  # peers load only for the demo
 
-    return run_guided_demo(data_dir, auto)
+    return run_guided_demo(data_dir, auto, delivery)

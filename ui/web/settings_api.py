@@ -11,6 +11,7 @@ from config.settings_file import (
     EDITABLE,
     SettingsRefused,
     editable_of,
+    in_force,
     overridden,
     save_settings,
     saved_values,
@@ -60,9 +61,9 @@ async def put_settings(request: web.Request) -> web.Response:
         saved = save_settings(config_file, changes)
     except SettingsError as error:
         raise _unreadable(error) from None
-    running = editable_of(services.settings)
+    running, applied = in_force(services.settings), in_force(saved)
     values = editable_of(saved)
-    restart = [name for name in EDITABLE if values[name] != running[name]]
+    restart = [name for name in EDITABLE if applied[name] != running[name]]
     body: dict[str, Any] = {
         "saved": True,
         "config_file": str(services.data_dir.config_file),

@@ -168,6 +168,7 @@
     return {
       label: value("label"),
       mediator_invitation: value("mediator_invitation") || null,
+      delivery: form.elements.delivery.dataset.automatic === "true" ? null : value("delivery"),
       auto_accept_issuers: value("auto_accept_issuers").split(/\s+/).filter(Boolean),
       trust_list: value("trust_list") || null,
       exchange_timeout: timeout !== "" && isFinite(Number(timeout)) ? Number(timeout) : timeout,
@@ -177,6 +178,7 @@
   function wireSettings() {
     var form = document.getElementById("settings-form");
     if (!form) return;
+    followMediator(form);
     var notice = document.getElementById("settings-saved");
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
@@ -201,6 +203,17 @@
         say(form, words().failed + " " + error.message, true, error.detail);
       }
       button.disabled = false;
+    });
+  }
+
+  /* Until the learner picks a delivery, it follows the mediator field as the wallet's own
+     default does (through the mediator when there is one) and is saved as "not chosen". */
+  function followMediator(form) {
+    var delivery = form.elements.delivery, mediator = form.elements.mediator_invitation;
+    delivery.addEventListener("change", function () { delivery.dataset.automatic = "false"; });
+    mediator.addEventListener("input", function () {
+      if (delivery.dataset.automatic !== "true") return;
+      delivery.value = mediator.value.trim() ? "pickup" : "direct";
     });
   }
 
