@@ -34,6 +34,11 @@ def wallet_command(data_dir: DataDir, subcommand: str, *, in_browser: bool = Fal
     return " ".join([*words, subcommand])
 
 
+def script_command() -> str:
+    """The command itself, for hints that name a data dir the learner has yet to choose."""
+    return _executable()
+
+
 def _executable() -> str:
     """`learner-wallet` when PATH finds this install's script, else that script's full path."""
     ours = Path(sys.executable).parent / (SCRIPT + (".exe" if os.name == "nt" else ""))

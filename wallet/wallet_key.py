@@ -35,6 +35,16 @@ class WalletKeyError(Exception):
     """The key cannot be had: no keyring entry, no passphrase, or a wrong one."""
 
 
+class RestoredFrom(BaseModel):
+    """Which backup a restored wallet came from, and where that wallet lived."""
+
+    backup_id: str
+    backup_created: datetime
+    host: str
+    data_dir: str
+    restored: datetime
+
+
 class WalletRecord(BaseModel):
     """Contents of `wallet.json`: what the wallet is called and how its key is kept."""
 
@@ -44,6 +54,8 @@ class WalletRecord(BaseModel):
     subject_dids: dict[str, str] = Field(default_factory=dict)
     # DIDComm port chosen at init and kept, so connections survive restarts.
     inbound_port: int | None = Field(default=None, ge=1, le=65535)
+    # Set by `restore`: the same keys live (or lived) in the installation named here.
+    restored_from: RestoredFrom | None = None
 
 
 class WalletSecret(BaseModel):
@@ -80,6 +92,16 @@ def provision_key(data_dir: DataDir, read_passphrase: PassphraseReader) -> Walle
     if data_dir.wallet_file.exists():
         raise WalletKeyError(f"a wallet already exists in {data_dir.root}")
     wallet_name = "learner-" + secrets.token_hex(4)
+    secret, storage = new_wallet_secret(data_dir, read_passphrase)
+    record = WalletRecord(wallet_name=wallet_name, key_storage=storage, created=datetime.now(UTC))
+    write_private(data_dir.wallet_file, record.model_dump_json(indent=2))
+    return secret
+
+
+def new_wallet_secret(
+    data_dir: DataDir, read_passphrase: PassphraseReader
+) -> tuple[WalletSecret, KeyStorage]:
+    """A new key in the keyring for `data_dir` (or a new passphrase): `init` and `restore`."""
     backend = usable_keyring()
     if backend is not None:
         secret = WalletSecret(key=base58.b58encode(os.urandom(32)).decode(), derivation="RAW")
@@ -92,9 +114,7 @@ def provision_key(data_dir: DataDir, read_passphrase: PassphraseReader) -> Walle
         passphrase = _new_passphrase(read_passphrase)
         secret = WalletSecret(key=passphrase, derivation="kdf:argon2i:mod")
         storage = "passphrase"
-    record = WalletRecord(wallet_name=wallet_name, key_storage=storage, created=datetime.now(UTC))
-    write_private(data_dir.wallet_file, record.model_dump_json(indent=2))
-    return secret
+    return secret, storage
 
 
 def load_wallet_record(data_dir: DataDir) -> WalletRecord:

@@ -10,6 +10,10 @@ BAD_SETTINGS = 6  # config.toml or LEARNER_WALLET_* has an invalid value
 NOT_RUNNING = 7  # `stop`, `status`, `login` or `connect` found no running wallet
 DATA_DIR_TAKEN = 8  # `init` found a wallet, or `demo` data that is not a demo's; nothing changed
 DEMO_RUNNING = 9  # `demo` found a demo already running in its data dir
+BACKUP_DAMAGED = 10  # `restore`: the file is cut short, altered, or not a backup
+BACKUP_TOO_NEW = 11  # `restore`: the file was written by a newer Learner Wallet
+DISK_FULL = 12  # `backup` or `restore` ran out of disk space; what it wrote is removed
+INTERRUPTED = 13  # `backup` or `restore` was stopped (Ctrl-C, SIGTERM); nothing changed
 
 # What `--help` and README.md say about each code, in a few words.
 MEANINGS: dict[int, str] = {
@@ -23,4 +27,8 @@ MEANINGS: dict[int, str] = {
     NOT_RUNNING: "not running",
     DATA_DIR_TAKEN: "data dir already holds a wallet or other data (nothing changed)",
     DEMO_RUNNING: "a demo already runs in that data dir",
+    BACKUP_DAMAGED: "backup file damaged or not a backup",
+    BACKUP_TOO_NEW: "backup from a newer version",
+    DISK_FULL: "disk full",
+    INTERRUPTED: "interrupted",
 }

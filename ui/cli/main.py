@@ -12,7 +12,8 @@ from config.data_dir import (
     demo_data_dir,
     resolve_data_dir,
 )
-from ui.cli import connect, control, lifecycle
+from ui.cli import backup, connect, control, lifecycle
+from ui.cli.backup_args import add_backup_commands
 from ui.cli.exit_codes import MEANINGS
 from ui.cli.logs import configure_logging
 from wallet.credentials.release import limit_malloc_arenas
@@ -67,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo_cmd.add_argument(
         "--auto", action="store_true", help="play the whole story without a person, then exit"
     )
+    demo_cmd.add_argument(
+        "--delivery",
+        choices=("pickup", "direct"),
+        default="pickup",
+        help="pickup (default): the wallet receives through a mediator the demo runs, as at "
+        "home behind a router; direct: peers send straight to the wallet",
+    )
     connect_cmd = commands.add_parser(
         "connect", help="accept an invitation (link, short link or JSON) in the running wallet"
     )
@@ -74,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "invitation", help="the invitation URL (?oob= or ?c_i=), a short link, or its JSON"
     )
     connect_cmd.add_argument("--alias", help="your own name for this connection")
+    add_backup_commands(commands)
     return parser
 
 
@@ -83,12 +92,19 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir(resolve_data_dir(args.data_dir))
     if args.command == "demo" and not args.data_dir:
         data_dir = demo_data_dir()
-    # `init` must leave an existing wallet untouched, log file included.
-    configure_logging(data_dir if args.command != "init" else None, args.verbose)
+    if args.command == "restore" and args.target_dir:
+        data_dir = DataDir(resolve_data_dir(args.target_dir))
+    # `init` and `restore` must leave an existing dir untouched, log file included.
+    logs_here = args.command not in ("init", "restore")
+    configure_logging(data_dir if logs_here else None, args.verbose)
     if args.command == "demo":
-        return lifecycle.demo(data_dir, args.auto)
+        return lifecycle.demo(data_dir, args.auto, args.delivery)
     if args.command == "connect":
         return connect.connect(data_dir, args.invitation, args.alias)
+    if args.command == "backup":
+        return backup.backup(data_dir, args.out, args.new_phrase)
+    if args.command == "restore":
+        return backup.restore(data_dir, args.file)
     handlers = {
         "init": lifecycle.init,
         "start": lifecycle.start,

@@ -1,0 +1,160 @@
+"""Making a backup: consistent Askar copies of both stores, then one sealed file.
+
+`Store.copy_to` reads the live store in one SQLite read transaction, so a copy taken from a
+second open while ACA-Py and the controller run is consistent (checked with a writer in
+another process). The copies sit in a hidden work dir beside the output, under random raw
+keys that only the sealed manifest holds; the work dir is removed whatever happens.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import socket
+import tempfile
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aries_askar import AskarError, Store
+
+from config.data_dir import DataDir
+from config.settings import SettingsError, load_settings
+from wallet.backup.archive import BackupKey, write_backup
+from wallet.backup.crypto import CHUNK_SIZE
+from wallet.backup.errors import BackupError, DiskFull, is_disk_full
+from wallet.backup.manifest import MEMBER_NAMES, Manifest, Member, Role, SourceWallet, file_digest
+from wallet.key_check import store_uri
+from wallet.wallet_key import WalletSecret, load_wallet_record
+
+# Room for the store copies and the file, with a margin, before anything is copied.
+SPACE_FACTOR = 2.2
+
+
+def software_versions() -> dict[str, str]:
+    versions = {}
+    for name in ("learner-wallet", "acapy-agent", "aries-askar"):
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+async def make_backup(
+    data_dir: DataDir,
+    secret: WalletSecret,
+    controller_store: Store,
+    key: BackupKey,
+    out: Path,
+    *,
+    running: bool,
+    chunk_size: int = CHUNK_SIZE,
+) -> Manifest:
+    """Write the backup of `data_dir` to `out`; the controller store is the caller's open one."""
+    record = load_wallet_record(data_dir)
+    acapy_dir = data_dir.acapy_wallet_dir(record.wallet_name)
+    _check_space(out.parent, [acapy_dir, data_dir.controller_store])
+    _remove_leftovers(out)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.work-", dir=out.parent))
+    try:
+        files: dict[Role, Path] = {}
+        keys: dict[Role, str] = {}
+        source = await _open(acapy_dir, secret)
+        try:
+            files["acapy_store"], keys["acapy_store"] = await _copy(source, work / "acapy")
+        finally:
+            await source.close()
+        files["controller_store"], keys["controller_store"] = await _copy(
+            controller_store, work / "controller"
+        )
+        for role, path in (
+            ("wallet_record", data_dir.wallet_file),
+            ("settings", data_dir.config_file),
+        ):
+            if path.exists():
+                files[role] = work / MEMBER_NAMES[role]  # type: ignore[index]
+                shutil.copyfile(path, files[role])  # type: ignore[index]
+        manifest = Manifest(
+            backup_id=str(uuid.uuid4()),
+            created=datetime.now(UTC),
+            versions=software_versions(),
+            source=_source(data_dir, record.wallet_name, record.inbound_port, running),
+            members=[_member(role, path, keys.get(role)) for role, path in files.items()],
+        )
+        write_backup(out, key, manifest, files, chunk_size)
+        return manifest
+    except OSError as error:
+        if is_disk_full(error):
+            raise DiskFull("the disk is full: the backup could not be written") from None
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _source(data_dir: DataDir, name: str, port: int | None, running: bool) -> SourceWallet:
+    try:
+        settings = load_settings(data_dir.config_file)
+        delivery: str = settings.delivery_mode
+        endpoint = settings.endpoint
+        port = settings.inbound_port or port
+    except SettingsError:
+        delivery, endpoint = "unknown", None
+    return SourceWallet(
+        wallet_name=name,
+        data_dir=str(data_dir.root),
+        host=socket.gethostname(),
+        delivery=delivery,
+        endpoint=endpoint,
+        inbound_port=port,
+        running=running,
+    )
+
+
+def _member(role: Role, path: Path, store_key: str | None) -> Member:
+    size, digest = file_digest(path)
+    return Member(role=role, name=MEMBER_NAMES[role], size=size, sha256=digest, store_key=store_key)
+
+
+async def _open(wallet_dir: Path, secret: WalletSecret) -> Store:
+    try:
+        return await Store.open(store_uri(wallet_dir), secret.derivation, secret.key)
+    except AskarError as error:
+        raise BackupError(f"the wallet's store cannot be opened: {error.message}") from None
+
+
+async def _copy(source: Store, target_dir: Path) -> tuple[Path, str]:
+    """A copy of `source` in `target_dir/sqlite.db` under a fresh random raw key."""
+    target_dir.mkdir(mode=0o700)
+    raw_key = Store.generate_raw_key()
+    try:
+        copy = await source.copy_to(store_uri(target_dir), "raw", raw_key)
+        await copy.close()
+    except AskarError as error:
+        if is_disk_full(error):
+            raise DiskFull("the disk is full: the backup could not be written") from None
+        raise BackupError(f"the wallet's store could not be copied: {error.message}") from None
+    leftovers = sorted(p.name for p in target_dir.iterdir() if p.name != "sqlite.db")
+    if leftovers:  # closing the copy folds its journal in; anything left would be lost
+        raise BackupError(f"the store copy left files behind: {', '.join(leftovers)}")
+    return target_dir / "sqlite.db", raw_key
+
+
+def _remove_leftovers(out: Path) -> None:
+    """What a backup to the same file killed half way left beside it (sealed, useless)."""
+    for pattern in (f".{out.name}.work-*", f".{out.name}.partial-*"):
+        for leftover in out.parent.glob(pattern):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _check_space(where: Path, store_dirs: list[Path]) -> None:
+    needed = sum(p.stat().st_size for d in store_dirs if d.exists() for p in d.glob("sqlite.db*"))
+    free = shutil.disk_usage(where).free
+    if free < needed * SPACE_FACTOR:
+        raise DiskFull(
+            f"not enough free space in {where}: about {needed * SPACE_FACTOR / 1e6:.0f} MB "
+            f"are needed, {free / 1e6:.0f} MB are free. Nothing was written"
+        )
