@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
+from demo.peer_ws_mediator import WsMediator, start_ws_mediator
 from demo.peers import (
     DidWebHostProcess,
     IssuerPeer,
@@ -104,3 +105,11 @@ async def webhooks() -> AsyncIterator[WebhookSink]:
     await sink.start()
     yield sink
     await sink.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def ws_mediator(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WsMediator]:
+    """An ACA-Py mediator with a ws endpoint (no pickup protocol), one per test module."""
+    mediator = await start_ws_mediator(tmp_path_factory.mktemp("ws-mediator"))
+    yield mediator
+    await mediator.stop()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from demo.peer_ws_mediator import WsMediator, start_ws_mediator
+from demo.peer_ws_mediator import WsMediator
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer
 from tests.integration.pickup_learner import (
     PickupLearner,
@@ -27,13 +27,6 @@ from tests.integration.pickup_learner import (
 )
 
 pytestmark = pytest.mark.integration
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def ws_mediator(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WsMediator]:
-    mediator = await start_ws_mediator(tmp_path_factory.mktemp("ws-mediator"))
-    yield mediator
-    await mediator.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")

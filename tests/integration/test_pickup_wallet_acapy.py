@@ -8,13 +8,11 @@ offers and a request wait; back, each shows once, is stored once and is verified
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from demo.peer_ws_mediator import WsMediator, start_ws_mediator
+from demo.peer_ws_mediator import WsMediator
 from demo.peers import DidWebHostProcess, IssuerPeer, VerifierPeer
 from tests.integration.pickup_wallet_flow import (
     MediatorSide,
@@ -25,13 +23,6 @@ from tests.integration.pickup_wallet_flow import (
 from tests.integration.proof_peers import COURSE
 
 pytestmark = pytest.mark.integration
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def ws_mediator(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[WsMediator]:
-    mediator = await start_ws_mediator(tmp_path_factory.mktemp("ws-mediator"))
-    yield mediator
-    await mediator.stop()
 
 
 async def test_the_wallet_receives_through_acapy_online_and_after_being_offline(
