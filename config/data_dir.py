@@ -34,6 +34,11 @@ class DataDir:
         return self.root / "wallet.json"
 
     @property
+    def wipe_marker(self) -> Path:
+        """`wallet.json` renamed while `wipe` runs: no longer a wallet, still one to finish."""
+        return self.root / "wallet.json.wiping"
+
+    @property
     def acapy_home(self) -> Path:
         """ACAPY_HOME: ACA-Py keeps its Askar store under wallet/<name>/sqlite.db here."""
         return self.root / "acapy"

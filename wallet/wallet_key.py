@@ -154,6 +154,17 @@ def forget_key(data_dir: DataDir) -> None:
         keyring.delete_password(KEYRING_SERVICE, _keyring_user(data_dir))
 
 
+def remove_key(data_dir: DataDir) -> bool:
+    """Delete the keyring entry for `wipe`: True if there was one; a refusal is an error."""
+    try:
+        if keyring.get_password(KEYRING_SERVICE, _keyring_user(data_dir)) is None:
+            return False
+        keyring.delete_password(KEYRING_SERVICE, _keyring_user(data_dir))
+    except keyring.errors.KeyringError as error:
+        raise WalletKeyError(f"the OS keyring refused to remove the key: {error}") from None
+    return True
+
+
 def _new_passphrase(read_passphrase: PassphraseReader) -> str:
     passphrase = os.environ.get(PASSPHRASE_VARIABLE)
     if passphrase is None:

@@ -14,6 +14,8 @@ BACKUP_DAMAGED = 10  # `restore`: the file is cut short, altered, or not a backu
 BACKUP_TOO_NEW = 11  # `restore`: the file was written by a newer Learner Wallet
 DISK_FULL = 12  # `backup` or `restore` ran out of disk space; what it wrote is removed
 INTERRUPTED = 13  # `backup` or `restore` was stopped (Ctrl-C, SIGTERM); nothing changed
+WALLET_RUNNING = 14  # `wipe` found the wallet running: stop it first; nothing deleted
+NOT_CONFIRMED = 15  # `wipe` was not confirmed (the word not typed); nothing deleted
 
 # What `--help` and README.md say about each code, in a few words.
 MEANINGS: dict[int, str] = {
@@ -31,4 +33,6 @@ MEANINGS: dict[int, str] = {
     BACKUP_TOO_NEW: "backup from a newer version",
     DISK_FULL: "disk full",
     INTERRUPTED: "interrupted",
+    WALLET_RUNNING: "the wallet runs (stop it first)",
+    NOT_CONFIRMED: "not confirmed (nothing deleted)",
 }

@@ -12,7 +12,7 @@ from config.data_dir import (
     demo_data_dir,
     resolve_data_dir,
 )
-from ui.cli import backup, connect, control, lifecycle
+from ui.cli import backup, connect, control, lifecycle, wipe
 from ui.cli.backup_args import add_backup_commands
 from ui.cli.exit_codes import MEANINGS
 from ui.cli.logs import configure_logging
@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     connect_cmd.add_argument("--alias", help="your own name for this connection")
     add_backup_commands(commands)
+    wipe_cmd = commands.add_parser(
+        "wipe", help="delete this wallet from this computer (asks you to confirm first)"
+    )
+    wipe_cmd.add_argument(
+        "--data-dir", dest="target_dir", metavar="DIR", help="the data dir to wipe"
+    )
+    wipe_cmd.add_argument(
+        "--yes", action="store_true", help="do not ask: for scripts, where no one can type"
+    )
     return parser
 
 
@@ -92,10 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = DataDir(resolve_data_dir(args.data_dir))
     if args.command == "demo" and not args.data_dir:
         data_dir = demo_data_dir()
-    if args.command == "restore" and args.target_dir:
+    if args.command in ("restore", "wipe") and args.target_dir:
         data_dir = DataDir(resolve_data_dir(args.target_dir))
-    # `init` and `restore` must leave an existing dir untouched, log file included.
-    logs_here = args.command not in ("init", "restore")
+    # `init` and `restore` must leave an existing dir untouched, log file included; `wipe`
+    # must not write into the dir it deletes.
+    logs_here = args.command not in ("init", "restore", "wipe")
     configure_logging(data_dir if logs_here else None, args.verbose)
     if args.command == "demo":
         return lifecycle.demo(data_dir, args.auto, args.delivery)
@@ -105,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         return backup.backup(data_dir, args.out, args.new_phrase)
     if args.command == "restore":
         return backup.restore(data_dir, args.file)
+    if args.command == "wipe":
+        return wipe.wipe(data_dir, args.yes)
     handlers = {
         "init": lifecycle.init,
         "start": lifecycle.start,
