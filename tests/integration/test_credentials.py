@@ -217,6 +217,13 @@ async def test_every_kind_is_listed_searched_filtered_paged_shown_and_deleted(
     detail = await api(learner, "GET", f"/api/credentials/{quote(ed25519)}")
     assert detail["raw"]["credentialSubject"]["courseTitle"] == "Welding Fundamentals"
     assert detail["raw"]["proof"]["type"] == "Ed25519Signature2020"
+    # Export to another wallet: the signed document exactly as ACA-Py stored it (issue #16).
+    exported = await api(learner, "GET", f"/api/credentials/{quote(badge)}/export")
+    async with learner_agent(learner) as agent:
+        stored = await agent.w3c_credential(badge.removeprefix("w3c:"))
+    assert exported == stored.cred_value and exported["proof"]["proofValue"]
+    refused = await api(learner, "GET", f"/api/credentials/{quote(anoncreds)}/export", 409)
+    assert refused["error"]["code"] == "not_exportable"
     await api(learner, "DELETE", f"/api/credentials/{quote(ed25519)}")
     assert not await in_list(learner, ed25519)
     assert await listed_ids(learner, "q=weld") == []

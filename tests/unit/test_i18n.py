@@ -39,7 +39,7 @@ FORMAT_KEYS = {
     "format.decimal_separator",
 }
 # Sentences the Python code chooses by error code (checked in test_plain_words.py).
-CODE_KEY_PREFIXES = ("error.", "settings_problem.")
+CODE_KEY_PREFIXES = ("error.", "settings_problem.", "export_file.")  # asked for by code
 
 
 def _raw(language: str) -> dict[str, str]:

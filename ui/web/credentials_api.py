@@ -6,8 +6,10 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from agent.admin_client import AdminApiError
-from ui.web.errors import ApiError
+from ui.web.errors import ApiError, words_of
+from ui.web.security import AUTH_KEY
 from ui.web.services import services_of
+from wallet.credentials.export import NotExportable, export_all, export_one
 from wallet.credentials.models import CredentialId, CredentialSearch
 from wallet.credentials.search_tags import SearchError
 from wallet.credentials.source import CredentialNotFound
@@ -15,6 +17,8 @@ from wallet.credentials.stored import StoredCredentials
 from wallet.credentials.sync import stored_credentials
 
 SEARCH_PARAMS = ("q", "format", "issuer", "limit", "offset", "sort")
+BUNDLE_NAME = "credentials-for-other-wallets.zip"
+LEFT_OUT_HEADER = "X-Credentials-Left-Out"
 
 
 async def list_credentials(request: web.Request) -> web.Response:
@@ -46,6 +50,60 @@ async def delete_credential(request: web.Request) -> web.Response:
     except AdminApiError as error:
         raise _agent_error(error) from None
     return web.json_response({"id": str(credential_id), "deleted": True})
+
+
+async def export_credential(request: web.Request) -> web.Response:
+    """The issuer's signed document as a file another wallet imports (W3C only)."""
+    _only_our_pages(request)
+    credential_id = _id_of(request)
+    try:
+        item = await export_one(_credentials(request).source, credential_id)
+    except NotExportable:
+        raise ApiError(409, "not_exportable", reason="anoncreds") from None
+    except CredentialNotFound:
+        raise _not_found(credential_id) from None
+    except AdminApiError as error:
+        raise _agent_error(error) from None
+    return _download(item.content(), "application/ld+json", item.file_name)
+
+
+async def export_credentials(request: web.Request) -> web.Response:
+    """Every W3C credential in one zip; AnonCreds ones stay (README.txt and a header say so)."""
+    _only_our_pages(request)
+    words = words_of(request)
+
+    def readme(exported: int, left_out: int) -> str:
+        lines = [words.text("export_file.intro"), words.text("export_file.count", n=exported)]
+        if left_out:
+            lines.append(words.text("export_file.left_out", n=left_out))
+        return "\n\n".join(lines) + "\n"
+
+    try:
+        bundle = await export_all(_credentials(request).source, readme)
+    except AdminApiError as error:
+        raise _agent_error(error) from None
+    response = _download(bundle.content, "application/zip", BUNDLE_NAME)
+    response.headers[LEFT_OUT_HEADER] = str(bundle.left_out)
+    return response
+
+
+def _download(content: bytes, content_type: str, file_name: str) -> web.Response:
+    """A file to save; `file_name` is already plain ASCII (see `safe_file_name`)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name}"',
+        # No other site may embed it (an <img> or <script> pointing here).
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    return web.Response(body=content, content_type=content_type, headers=headers)
+
+
+def _only_our_pages(request: web.Request) -> None:
+    """A browser must come from our own pages (or the address bar), never from another
+    page on this computer: a cookie reaches any port of 127.0.0.1, an Origin check only
+    guards requests that change something."""
+    site = request.headers.get("Sec-Fetch-Site", "same-origin")
+    if request.get(AUTH_KEY) == "session" and site not in ("same-origin", "none"):
+        raise ApiError(403, "bad_origin")
 
 
 def _credentials(request: web.Request) -> StoredCredentials:
@@ -92,5 +150,7 @@ def _agent_error(error: AdminApiError) -> ApiError:
 
 def register(router: web.UrlDispatcher) -> None:
     router.add_get("/api/credentials", list_credentials)
+    router.add_get("/api/credentials/export", export_credentials)  # before the {id} route
+    router.add_get("/api/credentials/{credential_id}/export", export_credential)
     router.add_get("/api/credentials/{credential_id}", get_credential)
     router.add_delete("/api/credentials/{credential_id}", delete_credential)
