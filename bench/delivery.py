@@ -28,6 +28,7 @@ from bench.memory import cpu_seconds, wait_idle
 from bench.results import BenchResults
 from bench.sse import EventStream
 from demo.peers import poll_until
+from protocols.connections.mediation_ready import default_mediation_granted
 from tests.integration.credo_mediator import (
     CredoMediator,
     CredoMediatorSetupError,
@@ -90,16 +91,16 @@ async def wait_receiving(wallet: WalletHolder) -> dict[str, Any]:
     admin = wallet.acapy_admin()
     try:
 
-        async def granted() -> dict[str, Any] | None:
-            record = await admin.request("GET", "/mediation/default-mediator")
-            return record if record and record.get("state") == "granted" else None
-
         async def live() -> dict[str, Any] | None:
             state = await admin.request("GET", "/learner-wallet/pickup")
             wanted = state.get("state") == "connected" and state.get("live") is True
             return dict(state) if wanted else None
 
-        await poll_until("the pickup wallet's mediation grant", granted, RECEIVING_TIMEOUT)
+        await poll_until(
+            "the pickup wallet's mediation grant",
+            lambda: default_mediation_granted(admin),
+            RECEIVING_TIMEOUT,
+        )
         return await poll_until("the pickup wallet's live socket", live, RECEIVING_TIMEOUT)
     finally:
         await admin.close()

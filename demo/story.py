@@ -44,6 +44,7 @@ from demo.story_requests import (
     dif_result,
     skills_definition,
 )
+from protocols.connections.mediation_ready import default_mediation_granted
 
 LOGGER = logging.getLogger(__name__)
 CONNECT_DEADLINE = 60.0
@@ -123,12 +124,10 @@ class DemoStory:
         if self.mediator is None:
             return
 
-        async def granted() -> bool:
-            record = await learner.request("GET", "/mediation/default-mediator")
-            return bool(record) and record.get("state") == "granted"
-
         await poll_until(
-            "the learner's mediation at the demo's mediator", granted, MEDIATION_DEADLINE
+            "the learner's mediation at the demo's mediator",
+            lambda: default_mediation_granted(learner),
+            MEDIATION_DEADLINE,
         )
 
     async def stop(self) -> None:

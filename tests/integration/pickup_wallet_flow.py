@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.peers import DidWebHostProcess, IssuerPeer, PeerAgent, VerifierPeer, poll_until
+from protocols.connections.mediation_ready import default_mediation_granted
 from tests.integration.conftest import start_learner
 from tests.integration.pickup_learner import DIDCOMM_REQUEST, listening_sockets
 from tests.integration.proof_peers import (
@@ -59,12 +60,9 @@ async def wait_delivery_connected(learner: WalletCli, mediator: MediatorSide) ->
     delivery = await poll_until("the wallet to say it is connected to its mediator", connected)
     assert (delivery["mode"], delivery["mediator"]) == ("pickup", mediator.name), delivery
     async with learner_admin(learner) as admin:
-
-        async def granted() -> dict[str, Any] | None:
-            record = await admin.request("GET", "/mediation/default-mediator")
-            return record if record and record.get("state") == "granted" else None
-
-        await poll_until("mediation to be granted over the socket", granted)
+        await poll_until(
+            "mediation to be granted over the socket", lambda: default_mediation_granted(admin)
+        )
 
 
 async def connect_by_own_invitation(

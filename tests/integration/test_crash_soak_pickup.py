@@ -26,6 +26,7 @@ import pytest
 import pytest_asyncio
 
 from demo.peers import DidWebHostProcess, IssuerPeer, poll_until
+from protocols.connections.mediation_ready import default_mediation_granted
 from tests.integration.conftest import start_learner
 from tests.integration.credo_mediator import CredoMediator, start_credo_mediator
 from tests.integration.proof_peers import api_ok
@@ -84,9 +85,8 @@ async def mediation_granted(cli: WalletCli) -> None:
 
     await poll_until("the wallet connected to its mediator", connected, GRANT_DEADLINE)
     async with await asyncio.to_thread(learner_admin, cli) as admin:
-
-        async def granted() -> dict[str, Any] | None:
-            record = await admin.request("GET", "/mediation/default-mediator")
-            return record if record and record.get("state") == "granted" else None
-
-        await poll_until("mediation granted over the socket", granted, GRANT_DEADLINE)
+        await poll_until(
+            "mediation granted over the socket",
+            lambda: default_mediation_granted(admin),
+            GRANT_DEADLINE,
+        )

@@ -19,6 +19,7 @@ import base58
 import pytest
 
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, PeerAgent, poll_until
+from protocols.connections.mediation_ready import default_mediation_granted
 from tests.integration.conftest import start_learner
 from tests.integration.proof_peers import learner_admin, same_did
 from tests.integration.wallet_cli import WalletCli
@@ -59,12 +60,10 @@ async def test_learner_receives_through_the_mediator(
 ) -> None:
     # An invitation is reused until it is answered: make it once mediation is granted.
     async with learner_admin(mediated_learner) as admin:
-
-        async def granted() -> dict[str, Any] | None:
-            record = await admin.request("GET", "/mediation/default-mediator")
-            return record if record and record.get("state") == "granted" else None
-
-        await poll_until("the learner's default mediator to be granted", granted)
+        await poll_until(
+            "the learner's default mediator to be granted",
+            lambda: default_mediation_granted(admin),
+        )
     own = await call(mediated_learner, "POST", "/api/invitation")
     service = own["invitation"]["services"][0]
     assert service["serviceEndpoint"] == mediator.endpoint, service

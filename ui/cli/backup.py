@@ -21,6 +21,7 @@ from config.settings import SettingsError, load_settings
 from config.wallet_command import script_command, wallet_command
 from ui.cli import exit_codes
 from ui.cli.control import _run_facts
+from ui.cli.lifecycle import fail, read_passphrase
 from wallet.backup.archive import BackupKey, new_backup_key, read_backup_header
 from wallet.backup.errors import (
     BackupDamaged,
@@ -61,28 +62,15 @@ CODE_OF: list[tuple[type[BackupError], int]] = [
 ]
 
 
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
-
-
 def _failed(error: BackupError, nothing_changed: str) -> int:
     code = next((c for kind, c in CODE_OF if isinstance(error, kind)), exit_codes.FAILED)
-    return _fail(f"{error}. {nothing_changed}", code)
+    return fail(f"{error}. {nothing_changed}", code)
 
 
 def _ask(prompt: str) -> str:
     if not sys.stdin.isatty():
         raise WrongBackupSecret(
             f"no terminal to ask on: set {BACKUP_PASSPHRASE_VARIABLE} for scripts"
-        )
-    return getpass.getpass(prompt)
-
-
-def _read_wallet_passphrase(prompt: str) -> str:
-    if not sys.stdin.isatty():
-        raise WalletKeyError(
-            "no OS keyring and no terminal to ask for a passphrase: set LEARNER_WALLET_PASSPHRASE"
         )
     return getpass.getpass(prompt)
 
@@ -106,27 +94,27 @@ def _interruptible() -> Iterator[None]:
 
 def backup(data_dir: DataDir, out: str, new_secret: bool = False) -> int:
     if not data_dir.is_initialized():
-        return _fail(f"no wallet in {data_dir.root}: nothing to back up", exit_codes.NO_WALLET)
+        return fail(f"no wallet in {data_dir.root}: nothing to back up", exit_codes.NO_WALLET)
     given = Path(out).expanduser()
     folder = given if out.endswith(("/", os.sep)) else given.parent
     if not folder.is_dir():
-        return _fail(f"there is no folder {folder.resolve()}; create it first", exit_codes.USAGE)
+        return fail(f"there is no folder {folder.resolve()}; create it first", exit_codes.USAGE)
     target = _output_path(given)
     if target.exists() and not _is_backup(target):
-        return _fail(
+        return fail(
             f"{target} exists and is not a Learner Wallet backup; choose another file name",
             exit_codes.USAGE,
         )
     try:
-        secret = load_key(data_dir, _read_wallet_passphrase)
+        secret = load_key(data_dir, read_passphrase)
         with _interruptible():
             manifest, told = asyncio.run(_backup(data_dir, secret, target, new_secret))
     except WalletKeyError as error:
-        return _fail(str(error), exit_codes.WRONG_KEY)
+        return fail(str(error), exit_codes.WRONG_KEY)
     except BackupError as error:
         return _failed(error, "No backup was written.")
     except KeyboardInterrupt:
-        return _fail("interrupted; no backup was written", exit_codes.INTERRUPTED)
+        return fail("interrupted; no backup was written", exit_codes.INTERRUPTED)
     _say_written(target, manifest, told)
     return exit_codes.OK
 
@@ -236,7 +224,7 @@ def _say_written(target: Path, manifest: Manifest, told: str) -> None:
 def restore(data_dir: DataDir, file: str) -> int:
     path = Path(file).expanduser().resolve()
     if not path.is_file():
-        return _fail(f"there is no file {path}", exit_codes.USAGE)
+        return fail(f"there is no file {path}", exit_codes.USAGE)
     nothing = f"Nothing was changed: {path} and {data_dir.root} are as they were."
     try:
         header = read_backup_header(path)
@@ -244,13 +232,13 @@ def restore(data_dir: DataDir, file: str) -> int:
         text = os.environ.get(BACKUP_PASSPHRASE_VARIABLE) or _ask(_prompt_for(header.fields.secret))
         text = normalize_passphrase(text)
         with _interruptible():
-            restored = asyncio.run(restore_backup(path, data_dir, text, _read_wallet_passphrase))
+            restored = asyncio.run(restore_backup(path, data_dir, text, read_passphrase))
     except BackupError as error:
         return _failed(error, nothing)
     except WalletKeyError as error:
-        return _fail(f"{error}. {nothing}", exit_codes.WRONG_KEY)
+        return fail(f"{error}. {nothing}", exit_codes.WRONG_KEY)
     except KeyboardInterrupt:
-        return _fail(f"interrupted. {nothing}", exit_codes.INTERRUPTED)
+        return fail(f"interrupted. {nothing}", exit_codes.INTERRUPTED)
     _say_restored(data_dir, restored)
     return exit_codes.OK
 

@@ -23,7 +23,8 @@ from wallet.wallet_key import (
 )
 
 
-def _read_passphrase(prompt: str) -> str:
+def read_passphrase(prompt: str) -> str:
+    """The wallet's passphrase from the terminal (never from the command line)."""
     if not sys.stdin.isatty():
         raise WalletKeyError(
             f"no OS keyring and no terminal to ask for a passphrase: set {PASSPHRASE_VARIABLE}"
@@ -38,7 +39,7 @@ def fail(message: str, code: int) -> int:
 
 def init(data_dir: DataDir) -> int:
     try:
-        subject_dids = asyncio.run(init_wallet(data_dir, _read_passphrase))
+        subject_dids = asyncio.run(init_wallet(data_dir, read_passphrase))
     except WalletExistsError as error:
         return fail(str(error), exit_codes.DATA_DIR_TAKEN)
     except WalletKeyError as error:
@@ -66,7 +67,7 @@ def start(data_dir: DataDir) -> int:
     try:
         settings = load_settings(data_dir.config_file)
         record = load_wallet_record(data_dir)
-        secret = load_key(data_dir, _read_passphrase)
+        secret = load_key(data_dir, read_passphrase)
     except SettingsError as error:
         return fail(str(error), exit_codes.BAD_SETTINGS)
     except WalletKeyError as error:

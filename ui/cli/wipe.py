@@ -9,6 +9,7 @@ from config.data_dir import DataDir
 from config.wallet_command import wallet_command
 from ui.cli import exit_codes
 from ui.cli.control import _run_facts
+from ui.cli.lifecycle import fail
 from wallet.wipe import NotAWallet, looks_like_wallet, nested_wallets, wipe_data_dir
 
 CONFIRM_WORD = "delete"
@@ -28,14 +29,14 @@ Ask = Callable[[str], str]
 
 def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
     if not looks_like_wallet(data_dir):
-        return _fail(
+        return fail(
             f"{data_dir.root} does not look like a Learner Wallet data dir (no wallet.json); "
             "nothing was deleted",
             exit_codes.NO_WALLET,
         )
     running = [w for w in [data_dir, *nested_wallets(data_dir)] if _run_facts(w) is not None]
     if running:
-        return _fail(
+        return fail(
             f"the wallet in {running[0].root} is running; stop it first "
             f"({wallet_command(running[0], 'stop')}). Nothing was deleted",
             exit_codes.WALLET_RUNNING,
@@ -47,9 +48,9 @@ def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
     try:
         outcome = wipe_data_dir(data_dir)
     except NotAWallet as error:
-        return _fail(f"{error}; nothing was deleted", exit_codes.NO_WALLET)
+        return fail(f"{error}; nothing was deleted", exit_codes.NO_WALLET)
     except OSError as error:
-        return _fail(
+        return fail(
             f"could not delete everything: {error}. The wallet no longer opens; run "
             f"`{wallet_command(data_dir, 'wipe')}` again to finish",
             exit_codes.FAILED,
@@ -70,7 +71,7 @@ def _confirmation_refused(data_dir: DataDir, ask: Ask | None) -> int | None:
     """None when the learner typed the word; else the exit code, having deleted nothing."""
     if ask is None:
         if not sys.stdin.isatty():
-            return _fail(
+            return fail(
                 "no terminal to confirm on: add --yes to delete the wallet without asking. "
                 "Nothing was deleted",
                 exit_codes.USAGE,
@@ -87,8 +88,3 @@ def _confirmation_refused(data_dir: DataDir, ask: Ask | None) -> int | None:
         print("Nothing was deleted.")
         return exit_codes.NOT_CONFIRMED
     return None
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return code
