@@ -35,44 +35,29 @@ def _span(interval: tuple[float, float] | None) -> str:
 
 def overhead_rows(results: BenchResults) -> list[list[str]]:
     """flow | n | bare p50 | p95 | wallet p50 | p95 | ratio p50 | its 95% interval | ratio p95."""
-    rows = []
-    for series in [*results.overhead, results.start_ms]:
-        bare, wallet = Summary.of(series.bare_ms), Summary.of(series.wallet_ms)
-        rows.append(
-            [
-                series.flow,
-                str(min(bare.count, wallet.count)),
-                _ms(bare.p50),
-                _ms(bare.p95),
-                _ms(wallet.p50),
-                _ms(wallet.p95),
-                _x(ratio(wallet.p50, bare.p50)),
-                _span(ratio_interval(series.wallet_ms, series.bare_ms)),
-                _x(ratio(wallet.p95, bare.p95)),
-            ]
-        )
-    return rows
+    series = [*results.overhead, results.start_ms]
+    return [_compared(s.flow, s.bare_ms, s.wallet_ms) for s in series]
 
 
 def delivery_rows(results: BenchResults) -> list[list[str]]:
     """Like `overhead_rows`, pickup against direct (both the real wallet)."""
-    rows = []
-    for series in results.delivery.flows:
-        direct, pickup = Summary.of(series.direct_ms), Summary.of(series.pickup_ms)
-        rows.append(
-            [
-                series.flow,
-                str(min(direct.count, pickup.count)),
-                _ms(direct.p50),
-                _ms(direct.p95),
-                _ms(pickup.p50),
-                _ms(pickup.p95),
-                _x(ratio(pickup.p50, direct.p50)),
-                _span(ratio_interval(series.pickup_ms, series.direct_ms)),
-                _x(ratio(pickup.p95, direct.p95)),
-            ]
-        )
-    return rows
+    return [_compared(s.flow, s.direct_ms, s.pickup_ms) for s in results.delivery.flows]
+
+
+def _compared(flow: str, base_ms: list[float], other_ms: list[float]) -> list[str]:
+    """One row: samples, both sides' p50 and p95, ratios of p50 (with interval) and p95."""
+    base, other = Summary.of(base_ms), Summary.of(other_ms)
+    return [
+        flow,
+        str(min(base.count, other.count)),
+        _ms(base.p50),
+        _ms(base.p95),
+        _ms(other.p50),
+        _ms(other.p95),
+        _x(ratio(other.p50, base.p50)),
+        _span(ratio_interval(other_ms, base_ms)),
+        _x(ratio(other.p95, base.p95)),
+    ]
 
 
 def delivery_targets(results: BenchResults) -> list[TargetCheck]:
