@@ -128,7 +128,12 @@ async def cut_off_then_recovered(cli: WalletCli, host: DidWebHostProcess, issuer
     await poll_until("the wallet's agent back", lambda: agent_back(cli, old_pid), DEADLINE)
     done = await offer_in_state(cli, shown["id"], "done", "failed")
     assert done["state"] == "done" and done["credential_id"], done
-    listed = (await api_ok(cli, "GET", "/api/credentials?q=Grace"))["items"]
+
+    async def listed_grace() -> list[dict[str, Any]] | None:
+        # The list is indexed from the store's event, a moment after the offer is done.
+        return (await api_ok(cli, "GET", "/api/credentials?q=Grace"))["items"] or None
+
+    listed = await poll_until("the credential in the learner's list", listed_grace, DEADLINE)
     assert [item["id"].split(":", 1)[1] for item in listed] == [done["credential_id"]]
     async with await asyncio.to_thread(learner_admin, cli) as admin:
         stored = await admin.list_anoncreds_credentials(
