@@ -23,6 +23,7 @@ from agent.reconcile import reconcile
 from agent.webhooks import WebhookReceiver
 from config.data_dir import DataDir
 from config.settings import WalletSettings
+from config.wallet_lock import hold_wallet_lock
 from protocols.connections.mediator import settings_for_agent
 from protocols.flows import FLOWS
 from protocols.presentation.trust import load_trust_list
@@ -56,6 +57,20 @@ async def run_wallet(
     on_ready: Callable[[RunningWallet], None],
     stop: asyncio.Event | None = None,
     demo: object | None = None,
+) -> None:
+    """Run the wallet while holding its data dir's lock (WalletInUse if another process has it)."""
+    with hold_wallet_lock(data_dir):
+        await _run_wallet(data_dir, settings, record, secret, on_ready, stop, demo)
+
+
+async def _run_wallet(
+    data_dir: DataDir,
+    settings: WalletSettings,
+    record: WalletRecord,
+    secret: WalletSecret,
+    on_ready: Callable[[RunningWallet], None],
+    stop: asyncio.Event | None,
+    demo: object | None,
 ) -> None:
     """Start everything, call `on_ready`, wait for a stop signal, then shut down cleanly."""
     trust = load_trust_list(settings)  # a broken trust list stops the start, clearly

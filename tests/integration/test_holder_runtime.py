@@ -44,6 +44,12 @@ def test_start_ready_stop_leaves_no_process_behind(wallet_cli: WalletCli) -> Non
     assert pid_alive(acapy_pid)
     shown = wallet_cli.run("status")
     assert shown.returncode == 0 and "ACA-Py 1.7.0" in shown.stdout
+    # A second `start` of the same wallet is refused at once; the first runs on untouched.
+    twice = wallet_cli.run("start", timeout=60)
+    assert twice.returncode == 14, twice.stderr
+    assert "in use by another program" in twice.stderr
+    assert wallet_cli.run_facts()["controller_pid"] == controller_pid
+    assert _ready(wallet_cli)["ready"]
     # The login command `start` printed works when pasted in the same shell ($LEARNER_WALLET_HOME).
     hint = wait_for(lambda: wallet_cli._line_with("For a fresh login link, run: "), "login hint")
     pasted = subprocess.run(

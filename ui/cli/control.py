@@ -13,6 +13,7 @@ from typing import Any
 
 from config.data_dir import DataDir, demo_data_dir
 from config.wallet_command import wallet_command
+from config.wallet_lock import wallet_in_use
 from ui.cli import exit_codes
 
 STOP_WAIT_SECONDS = 40.0
@@ -76,6 +77,9 @@ def not_running(data_dir: DataDir, command: str) -> str:
 
 def status(data_dir: DataDir) -> int:
     facts = _run_facts(data_dir)
+    if facts is None and wallet_in_use(data_dir):
+        print(f"Learner Wallet is starting in {data_dir.root} (or being deleted); ask again soon.")
+        return exit_codes.FAILED
     if facts is None:
         print(not_running(data_dir, "status"))
         return exit_codes.NOT_RUNNING

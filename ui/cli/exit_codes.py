@@ -14,7 +14,7 @@ BACKUP_DAMAGED = 10  # `restore`: the file is cut short, altered, or not a backu
 BACKUP_TOO_NEW = 11  # `restore`: the file was written by a newer Learner Wallet
 DISK_FULL = 12  # `backup` or `restore` ran out of disk space; what it wrote is removed
 INTERRUPTED = 13  # `backup` or `restore` was stopped (Ctrl-C, SIGTERM); nothing changed
-WALLET_RUNNING = 14  # `wipe` found the wallet running: stop it first; nothing deleted
+WALLET_RUNNING = 14  # `wipe` or `start` found the wallet running or starting; nothing changed
 NOT_CONFIRMED = 15  # `wipe` was not confirmed (the word not typed); nothing deleted
 
 # What `--help` and README.md say about each code, in a few words.

@@ -12,6 +12,7 @@ from agent.process import AcaPyStartError
 from config.data_dir import DataDir
 from config.settings import Delivery, SettingsError, load_settings
 from config.wallet_command import wallet_command
+from config.wallet_lock import WalletInUse
 from ui.cli import exit_codes
 from ui.runtime import RunningWallet, run_wallet
 from wallet.provision import WalletExistsError, init_wallet
@@ -78,6 +79,12 @@ def start(data_dir: DataDir) -> int:
         asyncio.run(run_wallet(data_dir, settings, record, secret, announce))
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
+    except WalletInUse as error:
+        return fail(
+            f"{error}. Only one program may run a wallet at a time; see "
+            f"`{wallet_command(data_dir, 'status')}`",
+            exit_codes.WALLET_RUNNING,
+        )
     except PortInUseError as error:
         return fail(str(error), exit_codes.PORT_IN_USE)
     except SettingsError as error:  # e.g. a broken trust list file, read at start-up

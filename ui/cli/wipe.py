@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from config.data_dir import DataDir
 from config.wallet_command import wallet_command
+from config.wallet_lock import WalletInUse, hold_wallet_lock, wallet_in_use
 from ui.cli import exit_codes
 from ui.cli.control import _run_facts
 from ui.cli.lifecycle import fail
@@ -34,7 +35,7 @@ def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
             "nothing was deleted",
             exit_codes.NO_WALLET,
         )
-    running = [w for w in [data_dir, *nested_wallets(data_dir)] if _run_facts(w) is not None]
+    running = [w for w in [data_dir, *nested_wallets(data_dir)] if _is_running(w)]
     if running:
         return fail(
             f"the wallet in {running[0].root} is running; stop it first "
@@ -46,7 +47,10 @@ def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
         if refused is not None:
             return refused
     try:
-        outcome = wipe_data_dir(data_dir)
+        with hold_wallet_lock(data_dir):  # no `start` may begin while the files go
+            outcome = wipe_data_dir(data_dir)
+    except WalletInUse as error:
+        return fail(f"{error}. Nothing was deleted", exit_codes.WALLET_RUNNING)
     except NotAWallet as error:
         return fail(f"{error}; nothing was deleted", exit_codes.NO_WALLET)
     except OSError as error:
@@ -65,6 +69,11 @@ def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
     print(f"Deleted the wallet in {data_dir.root} {key}from this computer.")
     print(CANNOT_REACH)
     return exit_codes.OK
+
+
+def _is_running(data_dir: DataDir) -> bool:
+    """Running, or starting (the lock is taken before run.json is written)."""
+    return _run_facts(data_dir) is not None or wallet_in_use(data_dir)
 
 
 def _confirmation_refused(data_dir: DataDir, ask: Ask | None) -> int | None:
