@@ -37,7 +37,7 @@ def hold_wallet_lock(data_dir: DataDir) -> Iterator[None]:
         except BlockingIOError:
             raise WalletInUse(
                 f"the wallet in {data_dir.root} is in use by another program right now "
-                "(running, starting or being deleted)"
+                "(running, starting or being deleted); only one may use it at a time"
             ) from None
         yield
     finally:

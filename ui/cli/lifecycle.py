@@ -80,11 +80,7 @@ def start(data_dir: DataDir) -> int:
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except WalletInUse as error:
-        return fail(
-            f"{error}. Only one program may run a wallet at a time; see "
-            f"`{wallet_command(data_dir, 'status')}`",
-            exit_codes.WALLET_RUNNING,
-        )
+        return fail(str(error), exit_codes.WALLET_RUNNING)
     except PortInUseError as error:
         return fail(str(error), exit_codes.PORT_IN_USE)
     except SettingsError as error:  # e.g. a broken trust list file, read at start-up
