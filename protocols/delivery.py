@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.admin_client import AdminApiError
 from agent.events import AgentEvent
 from config.settings import Delivery, WalletSettings
 from protocols.connections.errors import InvitationError
@@ -23,6 +24,7 @@ from wallet.credentials.normalize import parse_date
 
 LOGGER = logging.getLogger(__name__)
 PLUGIN_TOPIC = "pickup"
+PLUGIN_STATUS_ROUTE = "/learner-wallet/pickup"  # agent/plugins/pickup/routes.py
 DELIVERY_TOPIC = "delivery"
 DeliveryState = Literal["connected", "connecting", "offline"]
 STATES: tuple[DeliveryState, ...] = ("connected", "connecting", "offline")
@@ -84,19 +86,36 @@ def updated(status: DeliveryStatus, payload: dict[str, Any]) -> DeliveryStatus:
 async def delivery_flow(services: WalletServices) -> None:
     """Keep `services.delivery` current; announce each change of the socket's state."""
     async with services.bus.subscribe() as queue:
+        if services.settings.delivery_mode == "pickup":
+            await _catch_up(services)
         while True:
             event = await queue.get()
-            if event.topic != PLUGIN_TOPIC:
-                continue
-            before = status_of(services)
-            after = updated(before, event.payload)
-            services.delivery = after
-            if after.state != before.state:
-                LOGGER.info("delivery through the mediator: %s", after.state)
-                services.bus.publish(
-                    AgentEvent(
-                        topic=DELIVERY_TOPIC,
-                        payload={"state": after.state},
-                        source="wallet",
-                    )
-                )
+            if event.topic == PLUGIN_TOPIC:
+                _take(services, event.payload)
+
+
+async def _catch_up(services: WalletServices) -> None:
+    """The state the plugin reported before this flow listened (its webhook went nowhere).
+
+    A wallet whose mediation was granted earlier connects within a second of ACA-Py's
+    start, before the controller subscribes; without this it showed "connecting" until the
+    socket next changed. Reports queued meanwhile are newer and are applied after it.
+    """
+    try:
+        payload = await services.client.request("GET", PLUGIN_STATUS_ROUTE)
+    except AdminApiError as error:
+        LOGGER.info("delivery state not readable yet: %s", error)
+        return
+    if isinstance(payload, dict):
+        _take(services, payload)
+
+
+def _take(services: WalletServices, payload: dict[str, Any]) -> None:
+    before = status_of(services)
+    after = updated(before, payload)
+    services.delivery = after
+    if after.state != before.state:
+        LOGGER.info("delivery through the mediator: %s", after.state)
+        services.bus.publish(
+            AgentEvent(topic=DELIVERY_TOPIC, payload={"state": after.state}, source="wallet")
+        )

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import aiohttp
+import aiohttp.web
 import pytest
 
 from agent.events import AgentEvent
@@ -15,6 +16,7 @@ from config.settings import WalletSettings
 from demo.peer_agent import poll_until
 from protocols.delivery import (
     DELIVERY_TOPIC,
+    PLUGIN_STATUS_ROUTE,
     PLUGIN_TOPIC,
     delivery_flow,
     initial_status,
@@ -88,6 +90,61 @@ async def test_the_flow_announces_each_change_of_state_once(tmp_path: Path) -> N
                     announced.append(event.payload["state"])
         assert announced == ["connected", "offline"]
         assert status_of(services).state == "offline"
+    finally:
+        flow.cancel()
+        await close_services(services)
+        await admin_api.close()
+
+
+class PluginAdminApi(FakeAdminApi):
+    """The pickup plugin's status route, as a wallet connected before its controller listened."""
+
+    def add_routes(self, app: aiohttp.web.Application) -> None:
+        async def pickup_state(_request: aiohttp.web.Request) -> aiohttp.web.Response:
+            return aiohttp.web.json_response(
+                {"state": "connected", "last_message_at": "2026-12-07T10:00:00+00:00"}
+            )
+
+        app.router.add_get(PLUGIN_STATUS_ROUTE, pickup_state)
+
+
+async def test_the_flow_catches_up_with_a_socket_that_came_up_before_it_listened(
+    tmp_path: Path,
+) -> None:
+    admin_api = PluginAdminApi()
+    await admin_api.start()
+    services = await make_services(
+        admin_api.url, tmp_path, with_store=False, mediator_invitation=MEDIATOR
+    )
+    flow = asyncio.create_task(delivery_flow(services))
+    try:
+
+        async def connected() -> bool:
+            return status_of(services).state == "connected"
+
+        await poll_until("the state read from the plugin's route", connected, 5)
+        assert status_of(services).last_message_at is not None
+        assert f"GET {PLUGIN_STATUS_ROUTE}" in admin_api.calls
+    finally:
+        flow.cancel()
+        await close_services(services)
+        await admin_api.close()
+
+
+async def test_direct_delivery_does_not_ask_the_plugin(tmp_path: Path) -> None:
+    admin_api = PluginAdminApi()
+    await admin_api.start()
+    services = await make_services(admin_api.url, tmp_path, with_store=False)
+    flow = asyncio.create_task(delivery_flow(services))
+    try:
+
+        async def flow_listens() -> bool:
+            return services.bus.subscriber_count == 1
+
+        await poll_until("the delivery flow to subscribe", flow_listens, 5)
+        await asyncio.sleep(0.2)
+        assert status_of(services).state is None
+        assert f"GET {PLUGIN_STATUS_ROUTE}" not in admin_api.calls
     finally:
         flow.cancel()
         await close_services(services)
