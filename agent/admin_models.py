@@ -147,6 +147,7 @@ class W3CCredentialQuery(AdminModel):
     issuer_id: str | None = None
     subject_ids: list[str] | None = None
     tag_query: dict[str, str] | None = None
+    given_id: str | None = None  # the credential's own `id`
     max_results: int | None = None
 
 

@@ -98,6 +98,22 @@ class WalletSettings(BaseSettings):
             "to this computer; the default without one)."
         ),
     )
+    backup_folder: Path | None = Field(
+        default=None,
+        description=(
+            "Folder for automatic backups (absolute path of an existing folder, for example "
+            "one a cloud client syncs); none: no automatic backups."
+        ),
+    )
+    backup_keep: int = Field(
+        default=10, ge=1, le=100, description="How many automatic backups to keep (1 to 100)."
+    )
+    backup_min_interval: float = Field(
+        default=300.0,
+        ge=0,
+        le=86400,
+        description="Seconds between two automatic backups at most; changes in between wait.",
+    )
 
     @property
     def delivery_mode(self) -> Delivery:

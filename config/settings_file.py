@@ -27,7 +27,11 @@ EDITABLE = (
     "trust_list",
     "exchange_timeout",
     "log_level",
+    "backup_folder",
+    "backup_keep",
 )
+# Read again before each backup (wallet/backup/auto.py): they apply without a restart.
+APPLIED_AT_ONCE = ("backup_folder", "backup_keep")
 ENV_PREFIX = "LEARNER_WALLET_"
 
 

@@ -23,6 +23,7 @@ from wallet.wallet_key import WalletRecord
 if TYPE_CHECKING:
     from protocols.delivery import DeliveryStatus
     from protocols.issuance.inbox import OfferInbox
+    from wallet.backup.auto import WalletBackups
     from wallet.credentials.stored import StoredCredentials
 
 
@@ -43,3 +44,4 @@ class WalletServices:
     demo: object | None = None  # the guided demo (demo/story.py), only in `demo` mode
     connections: ConnectionCache | None = None  # made by protocols.peers.connection_cache
     delivery: DeliveryStatus | None = None  # kept by protocols.delivery
+    backups: WalletBackups | None = None  # made and run by ui/runtime.py

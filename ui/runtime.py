@@ -29,11 +29,14 @@ from protocols.flows import FLOWS
 from protocols.presentation.trust import load_trust_list
 from protocols.wallet_services import WalletServices
 from ui.web.app import create_app, start_site
+from ui.web.handover import HANDOVER_KEY, BrowserHandover
 from ui.web.security import UiSecrets
+from wallet.backup.auto import WalletBackups, plan_of
 from wallet.controller_store import ControllerStore
 from wallet.credentials.release import freeze_long_lived
 from wallet.holder_agent import start_holder_agent
 from wallet.provision import ensure_ui_token
+from wallet.twin_guard import refuse_if_original_runs
 from wallet.wallet_key import WalletRecord, WalletSecret, write_private
 
 LOGGER = logging.getLogger(__name__)
@@ -57,10 +60,12 @@ async def run_wallet(
     on_ready: Callable[[RunningWallet], None],
     stop: asyncio.Event | None = None,
     demo: object | None = None,
+    handover: BrowserHandover | None = None,
 ) -> None:
     """Run the wallet while holding its data dir's lock (WalletInUse if another process has it)."""
     with hold_wallet_lock(data_dir):
-        await _run_wallet(data_dir, settings, record, secret, on_ready, stop, demo)
+        refuse_if_original_runs(data_dir, record)
+        await _run_wallet(data_dir, settings, record, secret, on_ready, stop, demo, handover)
 
 
 async def _run_wallet(
@@ -71,11 +76,15 @@ async def _run_wallet(
     on_ready: Callable[[RunningWallet], None],
     stop: asyncio.Event | None,
     demo: object | None,
+    handover: BrowserHandover | None = None,
 ) -> None:
     """Start everything, call `on_ready`, wait for a stop signal, then shut down cleanly."""
     trust = load_trust_list(settings)  # a broken trust list stops the start, clearly
     stop = stop or _stop_on_signals()
-    ui_port = port_or_free(settings.ui_port, "LEARNER_WALLET_UI_PORT")
+    # Within one `start` the welcome and the wallet share the port and browser sessions.
+    ui_port = (
+        handover.port if handover else port_or_free(settings.ui_port, "LEARNER_WALLET_UI_PORT")
+    )
     bus = EventBus()
     webhook_secret = secrets.token_urlsafe(32)
     webhooks = WebhookReceiver(bus, webhook_secret)
@@ -100,6 +109,7 @@ async def _run_wallet(
             data_dir, settings, record, agent, client, bus, store, trust=trust, demo=demo
         )
         await start_flows(services)
+        start_backups(services, secret)
         found = await reconcile(client, bus)
         LOGGER.info(
             "reconciled: %d offers, %d proof requests pending",
@@ -107,7 +117,11 @@ async def _run_wallet(
             len(found.requests),
         )
         ui = UiSecrets(api_token=ensure_ui_token(data_dir), port=ui_port)
-        runner = await start_site(create_app(services, ui), ui_port)
+        app = create_app(services, ui)
+        if handover is not None:
+            ui.sessions = handover.sessions
+            app[HANDOVER_KEY] = handover  # Delete everything asks through it
+        runner = await start_site(app, ui_port)
         ui_url = f"http://{LOOPBACK}:{ui_port}/"
         _write_run_file(data_dir, ui_url, agent.pid or 0, webhooks.port)
         login_url = f"{ui_url}login?code={ui.login_code}"
@@ -141,6 +155,20 @@ async def start_flows(services: WalletServices) -> None:
     for flow in FLOWS:
         services.tasks.append(asyncio.create_task(flow(services), name=flow.__name__))
     await asyncio.sleep(0)
+
+
+def start_backups(services: WalletServices, secret: WalletSecret) -> None:
+    """Automatic backups: a task like the flows, but it needs the wallet secret."""
+    assert services.store is not None
+    data_dir, settings = services.data_dir, services.settings
+    services.backups = WalletBackups(
+        data_dir,
+        secret,
+        services.store,
+        lambda: plan_of(data_dir, settings),
+        min_interval=settings.backup_min_interval,
+    )
+    services.tasks.append(asyncio.create_task(services.backups.run(services.bus), name="backups"))
 
 
 async def stop_flows(services: WalletServices) -> None:

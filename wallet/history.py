@@ -23,6 +23,7 @@ MAX_DETAIL = 300
 # 1.7 verifiers never say: their ack drops `verification_result` when it is serialised).
 Outcome = Literal["approved", "declined", "failed", "acknowledged", "verified", "not_verified"]
 CredentialFormat = Literal["anoncreds", "w3c"]
+EntryKind = Literal["shared", "imported"]
 
 
 class HistoryError(Exception):
@@ -54,9 +55,11 @@ class UsedCredential(_Model):
 
 
 class HistoryEntry(_Model):
-    """One approval or decline, and how the exchange ended."""
+    """One approval or decline, and how the exchange ended; or (`kind` "imported") a
+    credential the learner added from a file, its issuer standing where a verifier would."""
 
     entry_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    kind: EntryKind = "shared"
     exchange_id: str
     at: datetime = Field(default_factory=lambda: datetime.now(UTC))
     updated_at: datetime | None = None

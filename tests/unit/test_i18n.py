@@ -40,6 +40,7 @@ FORMAT_KEYS = {
 }
 # Sentences the Python code chooses by error code (checked in test_plain_words.py).
 CODE_KEY_PREFIXES = ("error.", "settings_problem.", "export_file.")  # asked for by code
+CODE_KEY_PREFIXES += ("setup_note.", "field_problem.")  # the welcome's and wipe's, by code
 
 
 def _raw(language: str) -> dict[str, str]:

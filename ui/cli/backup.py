@@ -5,23 +5,21 @@ from __future__ import annotations
 import asyncio
 import getpass
 import os
-import secrets
 import shlex
 import signal
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
-from agent.ports import PortInUseError, port_or_free
 from config.data_dir import DataDir
-from config.settings import SettingsError, load_settings
 from config.wallet_command import script_command, wallet_command
+from config.wallet_lock import wallet_in_use
 from ui.cli import exit_codes
 from ui.cli.control import _run_facts
 from ui.cli.lifecycle import fail, read_passphrase
+from ui.restore_notes import NOTE_PREFIX, RestoreNote, restore_notes
+from ui.web.i18n import catalogue
 from wallet.backup.archive import BackupKey, new_backup_key, read_backup_header
 from wallet.backup.errors import (
     BackupDamaged,
@@ -32,15 +30,18 @@ from wallet.backup.errors import (
     TargetNotEmpty,
     WrongBackupSecret,
 )
+from wallet.backup.files import dated_name, is_backup
 from wallet.backup.header import SecretKind
 from wallet.backup.manifest import Manifest
 from wallet.backup.phrase import (
     PHRASE_WORDS,
     check_new_passphrase,
+    check_positions,
     kind_of,
     new_phrase,
     normalize_passphrase,
     normalize_phrase,
+    word_matches,
 )
 from wallet.backup.restore import Restored, check_target, restore_backup
 from wallet.backup.saved_key import load_saved_key, save_key
@@ -50,7 +51,6 @@ from wallet.key_check import check_wallet_key
 from wallet.wallet_key import WalletKeyError, WalletSecret, load_key, load_wallet_record
 
 BACKUP_PASSPHRASE_VARIABLE = "LEARNER_WALLET_BACKUP_PASSPHRASE"  # noqa: S105 (a name)
-SUFFIX = ".lwbackup"
 
 CODE_OF: list[tuple[type[BackupError], int]] = [
     (WrongBackupSecret, exit_codes.WRONG_KEY),
@@ -100,7 +100,7 @@ def backup(data_dir: DataDir, out: str, new_secret: bool = False) -> int:
     if not folder.is_dir():
         return fail(f"there is no folder {folder.resolve()}; create it first", exit_codes.USAGE)
     target = _output_path(given)
-    if target.exists() and not _is_backup(target):
+    if target.exists() and not is_backup(target):
         return fail(
             f"{target} exists and is not a Learner Wallet backup; choose another file name",
             exit_codes.USAGE,
@@ -122,17 +122,8 @@ def backup(data_dir: DataDir, out: str, new_secret: bool = False) -> int:
 def _output_path(path: Path) -> Path:
     """A dir given as --out gets a dated file name inside it."""
     if path.is_dir():
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M%S")
-        return (path / f"learner-wallet-{stamp}{SUFFIX}").resolve()
+        return (path / dated_name()).resolve()
     return path.resolve()
-
-
-def _is_backup(path: Path) -> bool:
-    try:
-        read_backup_header(path)
-    except (BackupError, OSError):
-        return False
-    return True
 
 
 async def _backup(
@@ -143,7 +134,7 @@ async def _backup(
     store = await ControllerStore.open(data_dir, secret)
     try:
         key, told, keep = await _backup_key(store, new_secret)
-        running = _run_facts(data_dir) is not None
+        running = _run_facts(data_dir) is not None or wallet_in_use(data_dir)
         manifest = await make_backup(data_dir, secret, store.store, key, target, running=running)
         if keep:
             await save_key(store.store, key)
@@ -195,10 +186,9 @@ def _choose_secret(
     for row in range(0, PHRASE_WORDS, 4):
         print("   " + "".join(f"{n + 1:>2}. {words[n]:<12}" for n in range(row, row + 4)))
     print("\nLater backups use the same phrase without showing it again.")
-    for position in sorted(secrets.SystemRandom().sample(range(1, PHRASE_WORDS + 1), 2)):
-        if (
-            normalize_phrase(ask(f"To check you wrote it down, type word {position}: "))
-            != words[position - 1]
+    for position in check_positions():
+        if not word_matches(
+            phrase, position, ask(f"To check you wrote it down, type word {position}: ")
         ):
             raise WrongBackupSecret(
                 f"word {position} does not match; the phrase was not kept. Run the backup "
@@ -261,71 +251,12 @@ def _say_restored(data_dir: DataDir, restored: Restored) -> None:
     print(f"{key}. Every part was checked against the backup's hashes.")
     for leftover in restored.removed_leftovers:
         print(f"Removed what an interrupted restore had left: {leftover}")
-    for line in _delivery_lines(data_dir, restored):
-        print(line)
-    for line in _old_copy_lines(restored):
-        print(line)
+    for note in restore_notes(data_dir, restored):
+        print(_worded(note))
     print(f"Next: {wallet_command(data_dir, 'start')}")
 
 
-def _delivery_lines(data_dir: DataDir, restored: Restored) -> list[str]:
-    try:
-        settings = load_settings(data_dir.config_file)
-    except SettingsError as error:
-        return [f"Its settings need a look before it starts: {error}"]
-    if settings.delivery_mode == "pickup":
-        return [
-            "It receives through its mediator, as before: messages that wait there arrive "
-            "once it runs."
-        ]
-    port = settings.inbound_port or restored.record.inbound_port
-    endpoint = settings.endpoint or f"http://127.0.0.1:{port}"
-    lines = [f"Peers send to {endpoint}, as they did to the old wallet."]
-    if port:
-        try:
-            port_or_free(port, "inbound_port")
-            lines.append(f"It keeps receiving on port {port}, which is free here.")
-        except PortInUseError:
-            lines.append(
-                f"Port {port} is in use on this computer now (the old wallet may still run "
-                "here). Stop that program before you start this wallet: its connections "
-                "only work on that port."
-            )
-    if settings.endpoint or source_elsewhere(restored):
-        lines.append(
-            "On another computer, peers reach this wallet only if that address now leads "
-            "here (same network name or port forwarding); otherwise connect to them again."
-        )
-    return lines
-
-
-def source_elsewhere(restored: Restored) -> bool:
-    return restored.manifest.source.host != socket.gethostname()
-
-
-def _old_copy_lines(restored: Restored) -> list[str]:
-    source = restored.manifest.source
-    lines = [
-        "The old installation holds the same keys. Never run both: messages would go to "
-        "whichever runs, and each would miss what the other received. Once this one works, "
-        "delete the old wallet (or at least never start it again)."
-    ]
-    if source_elsewhere(restored):
-        return lines
-    old = DataDir(Path(source.data_dir))
-    try:
-        same = old.is_initialized() and (load_wallet_record(old).wallet_name == source.wallet_name)
-    except WalletKeyError:
-        same = False
-    if same:
-        if _run_facts(old) is not None:
-            lines.append(
-                f"warning: the old wallet runs on this computer now, in {old.root}. "
-                f"Stop it before you start this one: {wallet_command(old, 'stop')}"
-            )
-        else:
-            lines.append(
-                f"warning: the old wallet is still on this computer, in {old.root} "
-                "(stopped). Do not start it again; delete that folder once this one works."
-            )
-    return lines
+def _worded(note: RestoreNote) -> str:
+    """A note in the terminal's words (English), a warning marked as one."""
+    text = catalogue("en").text(NOTE_PREFIX + note.key, **note.params)
+    return f"warning: {text}" if note.warning else text

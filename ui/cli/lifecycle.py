@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import getpass
+import os
 import sys
 
 from agent.ports import PortInUseError
@@ -14,7 +15,9 @@ from config.settings import Delivery, SettingsError, load_settings
 from config.wallet_command import wallet_command
 from config.wallet_lock import WalletInUse
 from ui.cli import exit_codes
-from ui.runtime import RunningWallet, run_wallet
+from ui.runtime import RunningWallet
+from ui.start_phases import StartTalk, run_start
+from ui.web.welcome import WipeNotice
 from wallet.provision import WalletExistsError, init_wallet
 from wallet.wallet_key import (
     PASSPHRASE_VARIABLE,
@@ -22,6 +25,9 @@ from wallet.wallet_key import (
     load_key,
     load_wallet_record,
 )
+from wallet.wipe import WipeOutcome
+
+WELCOME_VARIABLE = "LEARNER_WALLET_WELCOME"
 
 
 def read_passphrase(prompt: str) -> str:
@@ -64,19 +70,46 @@ def init(data_dir: DataDir) -> int:
     return exit_codes.OK
 
 
+def welcome_wanted() -> bool:
+    """Whether `start` without a wallet shows the welcome (ui/web/welcome/) or fails.
+
+    At a terminal a person can open the printed link, so it does; scripts and tests keep
+    the plain answer (exit code NO_WALLET) unless LEARNER_WALLET_WELCOME=1 asks for it
+    (and LEARNER_WALLET_WELCOME=0 turns it off at a terminal too).
+    """
+    chosen = os.environ.get(WELCOME_VARIABLE, "").strip().lower()
+    if chosen in ("1", "yes", "true", "on"):
+        return True
+    if chosen in ("0", "no", "false", "off"):
+        return False
+    return sys.stdin.isatty()
+
+
 def start(data_dir: DataDir) -> int:
+    if data_dir.wipe_marker.exists():
+        return fail(
+            f"deleting the wallet in {data_dir.root} was interrupted; finish it with "
+            f"`{wallet_command(data_dir, 'wipe')}`",
+            exit_codes.NO_WALLET,
+        )
+    welcome = welcome_wanted()
+    secret = None
     try:
-        settings = load_settings(data_dir.config_file)
-        record = load_wallet_record(data_dir)
-        secret = load_key(data_dir, read_passphrase)
+        load_settings(data_dir.config_file)
+        if data_dir.is_initialized() or not welcome:
+            secret = load_key(data_dir, read_passphrase)
     except SettingsError as error:
         return fail(str(error), exit_codes.BAD_SETTINGS)
     except WalletKeyError as error:
         code = exit_codes.NO_WALLET if not data_dir.is_initialized() else exit_codes.WRONG_KEY
         return fail(str(error), code)
     try:
-        announce = functools.partial(_announce, data_dir)
-        asyncio.run(run_wallet(data_dir, settings, record, secret, announce))
+        talk = StartTalk(
+            welcome=functools.partial(_announce_welcome, data_dir),
+            wallet=functools.partial(_announce, data_dir),
+            wiped=functools.partial(_say_wiped, data_dir),
+        )
+        asyncio.run(run_start(data_dir, talk, read_passphrase, secret, welcome))
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except WalletInUse as error:
@@ -96,6 +129,39 @@ def _announce(data_dir: DataDir, running: RunningWallet) -> None:
     print(f"Open this link to log in (it works once): {running.login_url}", flush=True)
     print(f"For a fresh login link, run: {wallet_command(data_dir, 'login')}", flush=True)
     print(f"Press Ctrl-C to stop, or run: {wallet_command(data_dir, 'stop')}", flush=True)
+
+
+def _announce_welcome(data_dir: DataDir, ui_url: str, login_url: str) -> None:
+    print(f"There is no wallet in {data_dir.root} yet.", flush=True)
+    print(f"Learner Wallet is running at {ui_url}", flush=True)
+    print(f"Open this link to log in (it works once): {login_url}", flush=True)
+    print("There you can start a new wallet or restore one from a backup.", flush=True)
+    print("Press Ctrl-C to stop.", flush=True)
+
+
+def _say_wiped(data_dir: DataDir, outcome: WipeOutcome | None, notice: WipeNotice) -> None:
+    from ui.cli.wipe import CANNOT_REACH  # ui.cli.wipe imports this module
+
+    if notice.done:
+        key = "and its key in the OS keyring " if outcome and outcome.keys_removed else ""
+        print(f"Deleted the wallet in {data_dir.root} {key}from this computer.", flush=True)
+        print(CANNOT_REACH, flush=True)
+    elif notice.problem == "in_use":
+        print(
+            f"error: another program was using the wallet in {data_dir.root}, so nothing was "
+            "deleted. Stop this program, then start it again or run "
+            f"`{wallet_command(data_dir, 'wipe')}`.",
+            file=sys.stderr,
+            flush=True,
+        )
+    else:
+        print(
+            f"error: the wallet in {data_dir.root} was not deleted completely "
+            f"({notice.params.get('problem', notice.problem)}). Stop this program, then run "
+            f"`{wallet_command(data_dir, 'wipe')}` to finish.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def demo(data_dir: DataDir, auto: bool = False, delivery: Delivery = "pickup") -> int:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from agent.ports import LOOPBACK
 from ui.web import (
+    backup_api,
     connections_api,
     credentials_api,
     dids_api,
@@ -16,6 +17,7 @@ from ui.web import (
     requests_api,
     settings_api,
     status_api,
+    wipe_api,
 )
 from ui.web.errors import ApiError, errors_middleware
 from ui.web.security import (
@@ -32,6 +34,8 @@ API_MODULES = [dids_api, offers_api, status_api, credentials_api]
 API_MODULES += [requests_api, history_api, events_api]
 API_MODULES += [connections_api]
 API_MODULES += [settings_api]
+API_MODULES += [backup_api]
+API_MODULES += [wipe_api]
 
 UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
 

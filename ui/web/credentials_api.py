@@ -1,4 +1,6 @@
-"""GET/DELETE /api/credentials: the learner's stored credentials, searched through the index."""
+"""GET/DELETE /api/credentials: the learner's stored credentials, searched through the index.
+
+Importing a file (POST /api/credentials/import) lives in `credential_import_api`."""
 
 from __future__ import annotations
 
@@ -6,15 +8,13 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from agent.admin_client import AdminApiError
+from ui.web import credential_import_api
+from ui.web.credential_access import agent_error, credentials_of, only_our_pages
 from ui.web.errors import ApiError, words_of
-from ui.web.security import AUTH_KEY
-from ui.web.services import services_of
 from wallet.credentials.export import NotExportable, export_all, export_one
 from wallet.credentials.models import CredentialId, CredentialSearch
 from wallet.credentials.search_tags import SearchError
 from wallet.credentials.source import CredentialNotFound
-from wallet.credentials.stored import StoredCredentials
-from wallet.credentials.sync import stored_credentials
 
 SEARCH_PARAMS = ("q", "format", "issuer", "limit", "offset", "sort")
 BUNDLE_NAME = "credentials-for-other-wallets.zip"
@@ -24,7 +24,7 @@ LEFT_OUT_HEADER = "X-Credentials-Left-Out"
 async def list_credentials(request: web.Request) -> web.Response:
     search = _search_of(request)
     try:
-        page = await _credentials(request).search(search)
+        page = await credentials_of(request).search(search)
     except SearchError as error:
         raise ApiError(400, "bad_search", detail=str(error)) from None
     return web.json_response(text=page.model_dump_json())
@@ -33,43 +33,43 @@ async def list_credentials(request: web.Request) -> web.Response:
 async def get_credential(request: web.Request) -> web.Response:
     credential_id = _id_of(request)
     try:
-        credential = await _credentials(request).detail(credential_id)
+        credential = await credentials_of(request).detail(credential_id)
     except CredentialNotFound:
         raise _not_found(credential_id) from None
     except AdminApiError as error:
-        raise _agent_error(error) from None
+        raise agent_error(error) from None
     return web.json_response(text=credential.model_dump_json())
 
 
 async def delete_credential(request: web.Request) -> web.Response:
     credential_id = _id_of(request)
     try:
-        await _credentials(request).delete(credential_id)
+        await credentials_of(request).delete(credential_id)
     except CredentialNotFound:
         raise _not_found(credential_id) from None
     except AdminApiError as error:
-        raise _agent_error(error) from None
+        raise agent_error(error) from None
     return web.json_response({"id": str(credential_id), "deleted": True})
 
 
 async def export_credential(request: web.Request) -> web.Response:
     """The issuer's signed document as a file another wallet imports (W3C only)."""
-    _only_our_pages(request)
+    only_our_pages(request)
     credential_id = _id_of(request)
     try:
-        item = await export_one(_credentials(request).source, credential_id)
+        item = await export_one(credentials_of(request).source, credential_id)
     except NotExportable:
         raise ApiError(409, "not_exportable", reason="anoncreds") from None
     except CredentialNotFound:
         raise _not_found(credential_id) from None
     except AdminApiError as error:
-        raise _agent_error(error) from None
+        raise agent_error(error) from None
     return _download(item.content(), "application/ld+json", item.file_name)
 
 
 async def export_credentials(request: web.Request) -> web.Response:
     """Every W3C credential in one zip; AnonCreds ones stay (README.txt and a header say so)."""
-    _only_our_pages(request)
+    only_our_pages(request)
     words = words_of(request)
 
     def readme(exported: int, left_out: int) -> str:
@@ -79,9 +79,9 @@ async def export_credentials(request: web.Request) -> web.Response:
         return "\n\n".join(lines) + "\n"
 
     try:
-        bundle = await export_all(_credentials(request).source, readme)
+        bundle = await export_all(credentials_of(request).source, readme)
     except AdminApiError as error:
-        raise _agent_error(error) from None
+        raise agent_error(error) from None
     response = _download(bundle.content, "application/zip", BUNDLE_NAME)
     response.headers[LEFT_OUT_HEADER] = str(bundle.left_out)
     return response
@@ -95,22 +95,6 @@ def _download(content: bytes, content_type: str, file_name: str) -> web.Response
         "Cross-Origin-Resource-Policy": "same-origin",
     }
     return web.Response(body=content, content_type=content_type, headers=headers)
-
-
-def _only_our_pages(request: web.Request) -> None:
-    """A browser must come from our own pages (or the address bar), never from another
-    page on this computer: a cookie reaches any port of 127.0.0.1, an Origin check only
-    guards requests that change something."""
-    site = request.headers.get("Sec-Fetch-Site", "same-origin")
-    if request.get(AUTH_KEY) == "session" and site not in ("same-origin", "none"):
-        raise ApiError(403, "bad_origin")
-
-
-def _credentials(request: web.Request) -> StoredCredentials:
-    try:
-        return stored_credentials(services_of(request))
-    except RuntimeError:
-        raise ApiError(503, "wallet_not_ready") from None
 
 
 def _search_of(request: web.Request) -> CredentialSearch:
@@ -144,11 +128,8 @@ def _not_found(credential_id: CredentialId) -> ApiError:
     return ApiError(404, "credential_not_found", detail=str(credential_id))
 
 
-def _agent_error(error: AdminApiError) -> ApiError:
-    return ApiError(502, "agent_error", detail=str(error))
-
-
 def register(router: web.UrlDispatcher) -> None:
+    credential_import_api.register(router)
     router.add_get("/api/credentials", list_credentials)
     router.add_get("/api/credentials/export", export_credentials)  # before the {id} route
     router.add_get("/api/credentials/{credential_id}/export", export_credential)

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from config.settings import SettingsError
 from config.settings_file import (
+    APPLIED_AT_ONCE,
     EDITABLE,
     SettingsRefused,
     editable_of,
@@ -63,7 +64,9 @@ async def put_settings(request: web.Request) -> web.Response:
         raise _unreadable(error) from None
     running, applied = in_force(services.settings), in_force(saved)
     values = editable_of(saved)
-    restart = [name for name in EDITABLE if applied[name] != running[name]]
+    restart = [
+        name for name in EDITABLE if name not in APPLIED_AT_ONCE and applied[name] != running[name]
+    ]
     body: dict[str, Any] = {
         "saved": True,
         "config_file": str(services.data_dir.config_file),

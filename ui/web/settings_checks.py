@@ -1,5 +1,6 @@
 """Checks of a settings change beyond the rules of `WalletSettings`, made before anything is
-saved: a trust list must be a file that reads as one, a mediator invitation must parse.
+saved: a trust list must be a file that reads as one, a mediator invitation must parse, a
+backup folder must exist and take new files.
 
 Each check returns what is wrong (a word the Settings screen puts into a sentence next to
 the field) and a detail for experts; a value that passes may come back normalized.
@@ -7,6 +8,7 @@ the field) and a detail for experts; a value that passes may come back normalize
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,14 @@ def check_changes(changes: dict[str, Any]) -> tuple[dict[str, Any], list[Setting
         if problem:
             problems.append(problem)
         checked["mediator_invitation"] = mediator.strip()
+    folder = changes.get("backup_folder")
+    if isinstance(folder, str) and not folder.strip():
+        checked["backup_folder"] = None  # an empty field turns automatic backups off
+    elif isinstance(folder, str):
+        path, problem = _backup_folder(folder.strip())
+        if problem:
+            problems.append(problem)
+        checked["backup_folder"] = str(path)
     return checked, problems
 
 
@@ -62,3 +72,17 @@ def _mediator(text: str) -> SettingProblem | None:
         problem = "short_link" if error.reason == "short" else "not_an_invitation"
         return SettingProblem("mediator_invitation", problem, error.detail)
     return None
+
+
+def _backup_folder(text: str) -> tuple[Path, SettingProblem | None]:
+    path = Path(text).expanduser()
+    name = "backup_folder"
+    if not path.is_absolute():
+        return path, SettingProblem(name, "not_absolute", f"{text} is a relative path")
+    if not path.exists():
+        return path, SettingProblem(name, "missing", f"no folder at {path}")
+    if not path.is_dir():
+        return path, SettingProblem(name, "not_a_folder", f"{path} is a file")
+    if not os.access(path, os.W_OK | os.X_OK):
+        return path, SettingProblem(name, "not_writable", f"{path} is not writable")
+    return path, None

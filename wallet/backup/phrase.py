@@ -6,6 +6,7 @@ system (other spacing, capitals, Unicode form) gives the same key.
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 
 from mnemonic import Mnemonic
@@ -16,11 +17,21 @@ from wallet.backup.header import SecretKind
 PHRASE_BITS = 128  # 12 words
 PHRASE_WORDS = 12
 MIN_PASSPHRASE_LENGTH = 10
+CHECKED_WORDS = 2  # asked back after the phrase is shown, to know it was written down
 _WORDS = Mnemonic("english")
 
 
 def new_phrase() -> str:
     return str(_WORDS.generate(PHRASE_BITS))
+
+
+def check_positions() -> list[int]:
+    """Which words (1-based) the learner types back, chosen at random each time."""
+    return sorted(secrets.SystemRandom().sample(range(1, PHRASE_WORDS + 1), CHECKED_WORDS))
+
+
+def word_matches(phrase: str, position: int, answer: str) -> bool:
+    return normalize_phrase(answer) == phrase.split()[position - 1]
 
 
 def kind_of(secret: str) -> SecretKind:

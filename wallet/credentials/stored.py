@@ -38,6 +38,7 @@ from wallet.credentials.source import (
 LOGGER = logging.getLogger(__name__)
 STORED_TOPIC = "credential_stored"
 REVOKED_TOPIC = "credential_revoked"
+DELETED_TOPIC = "credential_deleted"  # the learner deleted one (automatic backups follow)
 RevocationSource = Literal["notification", "status-list"]
 RECONCILE_BATCH = 200  # credentials indexed per transaction when many arrive at once
 MAX_NOTED = 1000  # stored ids learned from webhooks, waiting for their exchange's `done`
@@ -101,9 +102,22 @@ class StoredCredentials:
             async with self._lock:
                 if not await self.index.remove(key):
                     raise
-            return
+        else:
+            async with self._lock:
+                await self.index.remove(key)
+        deleted = {"credential_id": key}
+        self._bus.publish(AgentEvent(topic=DELETED_TOPIC, payload=deleted, source="wallet"))
+
+    async def record_imported(
+        self, record: W3CCredentialRecord, origin: Origin
+    ) -> StoredCredential:
+        """Index a credential the learner imported from a file (no exchange names it)."""
+        credential = await self.source.normalize(record, origin)
         async with self._lock:
-            await self.index.remove(key)
+            await self.index.put(credential)
+        stored = {"credential_id": credential.id, "imported": True}
+        self._bus.publish(AgentEvent(topic=STORED_TOPIC, payload=stored, source="wallet"))
+        return credential
 
     def note_stored(self, cred_ex_id: str, key: str) -> None:
         """A webhook named the credential an exchange stored (used once its `done` comes)."""

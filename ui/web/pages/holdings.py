@@ -10,6 +10,7 @@ from aiohttp import web
 from ui.web.pages.local_api import listed, local_api
 from ui.web.pages.render import render
 from ui.web.pages.trust import trust_of
+from wallet.credentials.importing.files import MAX_FILE_BYTES
 
 PAGE_SIZE = 24
 FORMATS = ("anoncreds", "w3c")
@@ -20,7 +21,8 @@ def _page_number(raw: str) -> int:
 
 
 async def credentials(request: web.Request) -> web.Response:
-    """Cards with search and format filter, both answered by the API's own query."""
+    """Cards with search and format filter, both answered by the API's own query, and a
+    form to add a credential from a file (credential-import.js)."""
     query = request.query.get("q", "").strip()[:200]
     wanted_format = request.query.get("format", "")
     wanted_format = wanted_format if wanted_format in FORMATS else ""
@@ -45,6 +47,7 @@ async def credentials(request: web.Request) -> web.Response:
         query=query,
         wanted_format=wanted_format,
         formats=FORMATS,
+        import_max_bytes=MAX_FILE_BYTES,
     )
 
 
