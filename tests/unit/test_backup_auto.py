@@ -150,14 +150,11 @@ async def test_keep_n_removes_only_this_wallets_own_backups(running: Running) ->
     key = await _with_key(running)
     other_key = cheap_key("another wallet's passphrase")
     named = "learner-wallet-2020-01-01-000000.lwbackup"
-    await make_backup(
-        running.data_dir,
-        running.secret,
-        running.store.store,
-        other_key,
-        running.folder / named,
-        running=True,
-    )
+    # Another wallet's backup under this wallet's file names (made with no store open in this
+    # process on its files, as make_backup requires).
+    other_dir, other_secret, other_store = await make_wallet(running.folder.parent / "other")
+    await other_store.close()
+    await make_backup(other_dir, other_secret, other_key, running.folder / named, running=False)
     junk = running.folder / "learner-wallet-2019-01-01-000000.lwbackup"
     junk.write_text("not a backup")
     notes = running.folder / "notes.txt"

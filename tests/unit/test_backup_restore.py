@@ -66,14 +66,8 @@ async def _old_wallet(root: Path) -> DataDir:
 
 async def _backup(data_dir: DataDir, out: Path) -> None:
     secret = load_key(data_dir, _no_prompt)
-    controller = await ControllerStore.open(data_dir, secret)
-    try:
-        key = new_backup_key(PASSPHRASE, "passphrase", CHEAP)
-        await make_backup(
-            data_dir, secret, controller.store, key, out, running=False, chunk_size=4096
-        )
-    finally:
-        await controller.close()
+    key = new_backup_key(PASSPHRASE, "passphrase", CHEAP)
+    await make_backup(data_dir, secret, key, out, running=False, chunk_size=4096)
 
 
 @pytest.fixture

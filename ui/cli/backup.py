@@ -134,12 +134,16 @@ async def _backup(
     store = await ControllerStore.open(data_dir, secret)
     try:
         key, told, keep = await _backup_key(store, new_secret)
-        running = _run_facts(data_dir) is not None or wallet_in_use(data_dir)
-        manifest = await make_backup(data_dir, secret, store.store, key, target, running=running)
-        if keep:
-            await save_key(store.store, key)
     finally:
-        await store.close()
+        await store.close()  # closed while the copy is made: see make_backup
+    running = _run_facts(data_dir) is not None or wallet_in_use(data_dir)
+    manifest = await make_backup(data_dir, secret, key, target, running=running)
+    if keep:
+        store = await ControllerStore.open(data_dir, secret)
+        try:
+            await save_key(store.store, key)
+        finally:
+            await store.close()
     return manifest, told
 
 

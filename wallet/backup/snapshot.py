@@ -51,7 +51,6 @@ def software_versions() -> dict[str, str]:
 async def make_backup(
     data_dir: DataDir,
     secret: WalletSecret,
-    controller_store: Store,
     key: BackupKey,
     out: Path,
     *,
@@ -60,8 +59,11 @@ async def make_backup(
 ) -> Manifest:
     """Write the backup of `data_dir` to `out`.
 
-    `controller_store` is the caller's open controller store: it stays open (a running
-    wallet keeps writing to it) while its file is copied beside it.
+    Call it only in a process that has neither store open through Askar: SQLite's locks
+    belong to a process, so when the copy's own connection (Python's `sqlite3`, a second
+    SQLite library) closes, it drops the locks of Askar's connections in the same process,
+    and with no other process holding the file it deletes the write-ahead log under them
+    (a write after that is lost). Another process may run the wallet meanwhile.
     """
     record = load_wallet_record(data_dir)
     acapy_dir = data_dir.acapy_wallet_dir(record.wallet_name)

@@ -47,12 +47,12 @@ async def back_up(job: Job) -> Result:
     store = await ControllerStore.open(data_dir, job.secret)
     try:
         key = await load_saved_key(store.store)
-        if key is None:
-            return Result(problem="no_secret")
-        out = new_backup_path(job.folder)
-        await make_backup(data_dir, job.secret, store.store, key, out, running=True)
     finally:
-        await store.close()
+        await store.close()  # closed while the copy is made: see make_backup
+    if key is None:
+        return Result(problem="no_secret")
+    out = new_backup_path(job.folder)
+    await make_backup(data_dir, job.secret, key, out, running=True)
     if job.keep is not None:
         prune(job.folder, key, job.keep)
     return Result(file=out)
