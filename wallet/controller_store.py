@@ -47,3 +47,13 @@ class ControllerStore:
 
     async def close(self) -> None:
         await self.store.close()
+
+
+async def put_value(store: Store, category: str, name: str, value: str) -> None:
+    """Insert or replace one record in a transaction of its own (a setting-like value)."""
+    async with store.transaction() as session:
+        if await session.fetch(category, name, for_update=True) is None:
+            await session.insert(category, name, value)
+        else:
+            await session.replace(category, name, value)
+        await session.commit()

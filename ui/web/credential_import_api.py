@@ -41,31 +41,29 @@ class ImportAnswer(BaseModel):
 
 async def check_import(request: web.Request) -> web.Response:
     """Verify and preview; nothing is stored."""
-    only_our_pages(request)
-    content = await _file_of(request)
-    try:
-        report = await _importer(request).check(content)
-    except ImportRefused as refused:
-        raise _refusal(refused.reason, refused.detail) from None
-    except AdminApiError as error:
-        raise agent_error(error) from None
+    report = await _report(request, storing=False)
     _raise_if_nothing_to_add(report)
     return web.json_response(text=_answer(request, report).model_dump_json())
 
 
 async def import_credentials(request: web.Request) -> web.Response:
     """Verify again and store what verifies; the history notes each one."""
+    report = await _report(request, storing=True)
+    if not report.count("stored"):
+        _raise_if_nothing_to_add(report)
+    return web.json_response(text=_answer(request, report).model_dump_json(), status=201)
+
+
+async def _report(request: web.Request, *, storing: bool) -> ImportReport:
     only_our_pages(request)
     content = await _file_of(request)
+    importer = _importer(request)
     try:
-        report = await _importer(request).store(content)
+        return await (importer.store(content) if storing else importer.check(content))
     except ImportRefused as refused:
         raise _refusal(refused.reason, refused.detail) from None
     except AdminApiError as error:
         raise agent_error(error) from None
-    if not report.count("stored"):
-        _raise_if_nothing_to_add(report, storing=True)
-    return web.json_response(text=_answer(request, report).model_dump_json(), status=201)
 
 
 async def _file_of(request: web.Request) -> bytes:
@@ -96,7 +94,7 @@ def _importer(request: web.Request) -> CredentialImport:
     return CredentialImport(services.client, credentials, trusted_name, history)
 
 
-def _raise_if_nothing_to_add(report: ImportReport, *, storing: bool = False) -> None:
+def _raise_if_nothing_to_add(report: ImportReport) -> None:
     """No credential to add: the first refusal, else "already in your wallet"."""
     if report.count("ready") or report.count("stored"):
         return

@@ -12,6 +12,8 @@ from typing import Literal
 from aries_askar import Store
 from pydantic import BaseModel, ValidationError
 
+from wallet.controller_store import put_value
+
 CATEGORY = "backup_status"
 NAME = "last"
 
@@ -51,10 +53,4 @@ async def load_last(store: Store) -> LastBackup:
 
 
 async def save_last(store: Store, last: LastBackup) -> None:
-    value = last.model_dump_json()
-    async with store.transaction() as session:
-        if await session.fetch(CATEGORY, NAME, for_update=True) is None:
-            await session.insert(CATEGORY, NAME, value)
-        else:
-            await session.replace(CATEGORY, NAME, value)
-        await session.commit()
+    await put_value(store, CATEGORY, NAME, last.model_dump_json())

@@ -14,6 +14,7 @@ from aries_askar import Store
 
 from wallet.backup.archive import BackupKey
 from wallet.backup.crypto import KdfCost
+from wallet.controller_store import put_value
 
 CATEGORY = "backup_key"
 NAME = "current"
@@ -43,9 +44,4 @@ async def save_key(store: Store, key: BackupKey) -> None:
             "kind": key.kind,
         }
     )
-    async with store.transaction() as session:
-        if await session.fetch(CATEGORY, NAME, for_update=True) is None:
-            await session.insert(CATEGORY, NAME, value)
-        else:
-            await session.replace(CATEGORY, NAME, value)
-        await session.commit()
+    await put_value(store, CATEGORY, NAME, value)

@@ -254,7 +254,10 @@
     if (first) first.focus();
   }
 
-  window.LearnerWallet = { send: send, act: act, say: say, words: words, fill: fill };
+  window.LearnerWallet = {
+    send: send, act: act, say: say, words: words, fill: fill,
+    showFieldProblems: showFieldProblems,
+  };
   document.addEventListener("DOMContentLoaded", function () {
     wireButtons();
     wireConnect();

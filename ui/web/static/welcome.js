@@ -11,34 +11,8 @@
     return meta ? meta.content : "";
   }
 
-  /* Each field's problem in a line under it, tied to it for screen readers. */
-  function showFieldProblems(form, fields) {
-    form.querySelectorAll("[data-field-problem]").forEach(function (line) {
-      var input = document.getElementById(line.dataset.fieldProblem);
-      if (input) {
-        input.removeAttribute("aria-invalid");
-        input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "")
-          .split(" ").filter(function (id) { return id && id !== line.id; }).join(" "));
-      }
-      line.remove();
-    });
-    var first = null;
-    Object.keys(fields || {}).forEach(function (name) {
-      var input = form.elements[name];
-      if (!input || !input.id) return;
-      var line = document.createElement("p");
-      line.className = "field-problem";
-      line.id = input.id + "-problem";
-      line.dataset.fieldProblem = input.id;
-      line.textContent = fields[name];
-      input.insertAdjacentElement("afterend", line);
-      input.setAttribute("aria-invalid", "true");
-      var described = input.getAttribute("aria-describedby");
-      input.setAttribute("aria-describedby", (described ? described + " " : "") + line.id);
-      first = first || input;
-    });
-    if (first) first.focus();
-  }
+  /* Each field's problem in a line under it (app.js). */
+  function showFieldProblems(form, fields) { lw().showFieldProblems(form, fields || {}); }
 
   async function post(url, body, json) {
     var headers = { "X-CSRF-Token": csrf() };
