@@ -1,6 +1,7 @@
-"""Moving laptops (issue #16, points 3 and 8): a backup restored through the welcome page.
+"""Moving laptops (issue #16, points 3 and 8): backed up in Settings, restored at first start.
 
-The first wallet gets a real credential from the real issuer and is backed up, then stopped.
+The first wallet gets a real credential from the real issuer and is backed up in Settings ›
+Backup (a passphrase of the learner's own, a folder, "Back up now"), then stopped.
 A second, empty data dir on a "machine" without a keyring runs `start`: the welcome page
 takes the backup file and the passphrase (a wrong one first: a plain error, nothing
 written), asks for a new wallet passphrase, restores, and hands the browser over to the
@@ -17,7 +18,7 @@ from playwright.async_api import Page, expect
 
 from demo.peers import DidWebHostProcess, IssuerPeer, poll_until
 from tests.e2e.browser import axe_problems, chromium, screenshot
-from tests.e2e.steps import login_url
+from tests.e2e.steps import log_in, login_url
 from tests.integration.proof_peers import (
     COURSE,
     DEADLINE,
@@ -39,14 +40,24 @@ EN = catalogue("en")
 
 
 async def back_up(page: Page, wallet: WalletCli, folder: Path) -> Path:
-    """The learner's backup step (today the CLI; it may become Settings → Back up now)."""
-    del page  # unused while the backup is made on the command line
-    made = await asyncio.to_thread(
-        wallet.run, "backup", "--out", f"{folder}/", LEARNER_WALLET_BACKUP_PASSPHRASE=BACKUP_SECRET
-    )
-    assert made.returncode == 0, made.stderr
-    (file,) = folder.glob("*.lwbackup")
-    return file
+    """Settings › Backup as a learner does it: a passphrase of their own, a folder, Back up now."""
+    await log_in(page, wallet)
+    await page.goto(wallet.run_facts()["ui_url"].rstrip("/") + "/settings#backup")
+    section = page.locator("#backup")
+    await section.get_by_text(EN.text("backup.passphrase_instead")).click()
+    await page.locator("#backup-passphrase").fill(BACKUP_SECRET)
+    await page.get_by_label(EN.text("backup.passphrase_repeat")).fill(BACKUP_SECRET)
+    async with page.expect_navigation():
+        await section.get_by_role("button", name=EN.text("backup.passphrase_button")).click()
+    await expect(section).to_contain_text(EN.text("backup.secret_passphrase"))
+    await page.get_by_label(EN.text("backup.folder_label")).fill(str(folder))
+    async with page.expect_navigation():
+        await section.get_by_role("button", name=EN.text("backup.save_folder"), exact=True).click()
+    async with page.expect_navigation():
+        await section.get_by_role("button", name=EN.text("backup.now")).click()
+    await expect(section).to_contain_text(f"in {folder}")
+    await screenshot(page, "settings-backup-for-restore")
+    return max(folder.glob("learner-wallet-*.lwbackup"), key=lambda file: file.stat().st_mtime)
 
 
 async def stop(wallet: WalletCli) -> None:
