@@ -15,10 +15,10 @@ from pathlib import Path
 
 from agent.ports import PortInUseError, port_or_free
 from config.data_dir import DataDir
+from config.run_facts import running_facts
 from config.settings import SettingsError, load_settings
 from config.wallet_command import wallet_command
 from config.wallet_lock import wallet_in_use
-from ui.cli.control import _run_facts
 from wallet.backup.restore import Restored
 from wallet.wallet_key import WalletKeyError, load_wallet_record
 
@@ -77,7 +77,7 @@ def old_copy_notes(restored: Restored) -> list[RestoreNote]:
         same = False
     if not same:
         return notes
-    if _run_facts(old) is not None or wallet_in_use(old):
+    if running_facts(old) is not None or wallet_in_use(old):
         params = {"path": str(old.root), "command": wallet_command(old, "stop")}
         notes.append(RestoreNote("old_runs_here", params, warning=True))
     else:

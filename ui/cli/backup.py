@@ -13,10 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from config.data_dir import DataDir
+from config.run_facts import running_facts
 from config.wallet_command import script_command, wallet_command
 from config.wallet_lock import wallet_in_use
 from ui.cli import exit_codes
-from ui.cli.control import _run_facts
 from ui.cli.lifecycle import fail, read_passphrase
 from ui.restore_notes import NOTE_PREFIX, RestoreNote, restore_notes
 from ui.web.i18n import catalogue
@@ -136,7 +136,7 @@ async def _backup(
         key, told, keep = await _backup_key(store, new_secret)
     finally:
         await store.close()  # closed while the copy is made: see make_backup
-    running = _run_facts(data_dir) is not None or wallet_in_use(data_dir)
+    running = running_facts(data_dir) is not None or wallet_in_use(data_dir)
     manifest = await make_backup(data_dir, secret, key, target, running=running)
     if keep:
         store = await ControllerStore.open(data_dir, secret)

@@ -14,8 +14,9 @@ import urllib.request
 from typing import Any
 
 from config.data_dir import DataDir
+from config.run_facts import running_facts
 from ui.cli import exit_codes
-from ui.cli.control import _run_facts, not_running
+from ui.cli.control import not_running
 
 TIMEOUT_SECONDS = 30
 
@@ -40,7 +41,7 @@ def _post(data_dir: DataDir, facts: dict[str, Any], path: str, body: Any) -> tup
 
 def connect(data_dir: DataDir, invitation: str, alias: str | None = None) -> int:
     """Accept `invitation`; print the connection, or the wallet's error and its hint."""
-    facts = _run_facts(data_dir)
+    facts = running_facts(data_dir)
     if facts is None:
         again = [
             "connect",

@@ -12,35 +12,12 @@ import urllib.request
 from typing import Any
 
 from config.data_dir import DataDir, demo_data_dir
+from config.run_facts import is_our_controller, running_facts
 from config.wallet_command import wallet_command
 from config.wallet_lock import wallet_in_use
 from ui.cli import exit_codes
 
 STOP_WAIT_SECONDS = 40.0
-
-
-def _run_facts(data_dir: DataDir) -> dict[str, Any] | None:
-    """run.json if its controller still runs; a stale file (after a crash) is removed."""
-    try:
-        facts = json.loads(data_dir.run_file.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    if not _is_our_controller(int(facts.get("controller_pid", 0))):
-        data_dir.run_file.unlink(missing_ok=True)
-        return None
-    return facts
-
-
-def _is_our_controller(pid: int) -> bool:
-    """The pid lives and runs learner-wallet (pids are reused after a crash)."""
-    if pid <= 0:
-        return False
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            command = handle.read().replace(b"\0", b" ")
-    except OSError:
-        return False
-    return b"learner-wallet" in command or b"ui.cli.main" in command
 
 
 def _api(data_dir: DataDir, facts: dict[str, Any], method: str, path: str) -> Any:
@@ -66,7 +43,7 @@ def not_running(data_dir: DataDir, command: str) -> str:
     state = "initialized" if data_dir.is_initialized() else "not initialized"
     lines = [f"Learner Wallet is not running ({data_dir.root}: {state})."]
     demo = demo_data_dir()
-    if demo.root != data_dir.root.resolve() and _run_facts(demo) is not None:
+    if demo.root != data_dir.root.resolve() and running_facts(demo) is not None:
         lines.append(f"The demo's wallet runs; to reach it: {wallet_command(demo, command)}")
     elif data_dir.is_initialized():
         lines.append(f"Start it with: {wallet_command(data_dir, 'start')}")
@@ -76,7 +53,7 @@ def not_running(data_dir: DataDir, command: str) -> str:
 
 
 def status(data_dir: DataDir) -> int:
-    facts = _run_facts(data_dir)
+    facts = running_facts(data_dir)
     if facts is None and wallet_in_use(data_dir):
         print(f"Learner Wallet is starting in {data_dir.root} (or being deleted); ask again soon.")
         return exit_codes.FAILED
@@ -99,7 +76,7 @@ def status(data_dir: DataDir) -> int:
 
 
 def stop(data_dir: DataDir) -> int:
-    facts = _run_facts(data_dir)
+    facts = running_facts(data_dir)
     if facts is None:
         print(not_running(data_dir, "stop"))
         return exit_codes.NOT_RUNNING
@@ -107,7 +84,7 @@ def stop(data_dir: DataDir) -> int:
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_WAIT_SECONDS
     while time.monotonic() < deadline:
-        if not _is_our_controller(pid):
+        if not is_our_controller(pid):
             print("Learner Wallet stopped.")
             return exit_codes.OK
         time.sleep(0.2)
@@ -117,7 +94,7 @@ def stop(data_dir: DataDir) -> int:
 
 
 def login(data_dir: DataDir) -> int:
-    facts = _run_facts(data_dir)
+    facts = running_facts(data_dir)
     if facts is None:
         print(not_running(data_dir, "login"), file=sys.stderr)
         return exit_codes.NOT_RUNNING

@@ -6,10 +6,10 @@ import sys
 from collections.abc import Callable
 
 from config.data_dir import DataDir
+from config.run_facts import running_facts
 from config.wallet_command import wallet_command
 from config.wallet_lock import WalletInUse, hold_wallet_lock, wallet_in_use
 from ui.cli import exit_codes
-from ui.cli.control import _run_facts
 from ui.cli.lifecycle import fail
 from wallet.wipe import NotAWallet, looks_like_wallet, nested_wallets, wipe_data_dir
 
@@ -73,7 +73,7 @@ def wipe(data_dir: DataDir, yes: bool, ask: Ask | None = None) -> int:
 
 def _is_running(data_dir: DataDir) -> bool:
     """Running, or starting (the lock is taken before run.json is written)."""
-    return _run_facts(data_dir) is not None or wallet_in_use(data_dir)
+    return running_facts(data_dir) is not None or wallet_in_use(data_dir)
 
 
 def _confirmation_refused(data_dir: DataDir, ask: Ask | None) -> int | None:
