@@ -1,6 +1,7 @@
 """The learner's trust list file: which organisations (by DID) they rely on, and as what.
 
-The file is JSON, a list of ``{"did", "name", "country"?, "register"?, "roles"?}``. It is
+The file is JSON, a list of ``{"did", "name", "country"?, "register"?, "roles"?,
+"invitation"?}``. It is
 read once at start-up; a broken file stops the start with a message naming the file and
 the entry at fault, because silently trusting nobody (or the wrong party) is worse.
 The consent engine's own ``TrustList`` is built from these entries in ``protocols``.
@@ -34,6 +35,9 @@ class TrustedOrganisation(BaseModel):
     country: str | None = Field(default=None, max_length=100)
     register_: str | None = Field(default=None, max_length=300, alias="register")
     roles: tuple[Role, ...] = ()
+    # The organisation's invitation link (checked as an invitation in protocols, which this
+    # layer cannot import: see protocols/presentation/trust.py).
+    invitation: str | None = Field(default=None, min_length=1, max_length=64 * 1024)
 
     @field_validator("did")
     @classmethod
@@ -102,7 +106,9 @@ def _problem(error: ValidationError) -> str:
     for detail in error.errors():
         name = ".".join(str(part) for part in detail["loc"]) or "entry"
         if detail["type"] == "extra_forbidden":
-            problems.append(f"unknown key '{name}' (known: did, name, country, register, roles)")
+            problems.append(
+                f"unknown key '{name}' (known: did, name, country, register, roles, invitation)"
+            )
         elif detail["type"] == "model_type":
             problems.append("must be an object with at least 'did' and 'name'")
         else:

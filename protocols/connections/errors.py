@@ -25,6 +25,12 @@ STATUS: dict[InvitationErrorCode, int] = {
     "invitation_refused": 422,
     "agent_unavailable": 503,
 }
+# A short link that answers, but with no invitation, is the link's fault (a 4xx); one that
+# cannot be reached or fails on its side may work later (a 5xx, as for an endpoint).
+REASON_STATUS: dict[tuple[InvitationErrorCode, str], int] = {
+    ("short_link_failed", "not_found"): 422,
+    ("short_link_failed", "not_invitation"): 422,
+}
 
 
 class InvitationError(Exception):
@@ -49,4 +55,4 @@ class InvitationError(Exception):
 
     @property
     def status(self) -> int:
-        return STATUS[self.code]
+        return REASON_STATUS.get((self.code, self.reason or ""), STATUS[self.code])

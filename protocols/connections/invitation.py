@@ -3,7 +3,9 @@
 Pure parsing, no I/O: `parse_invitation` returns an `Invitation`, or a `ShortLink` the
 caller must fetch (see `short_link.py`). A `?c_i=` link may carry either an out-of-band
 invitation or a legacy RFC 0160 one; the legacy kind becomes the out-of-band invitation it
-implies (see `legacy_invitation.py`).
+implies (see `legacy_invitation.py`). Everything ACA-Py will read is checked here (types,
+sizes, keys, endpoints, DIDs: see `addresses.py`), because ACA-Py answers much of what it
+cannot use with an HTTP 500; fields ACA-Py does not read are dropped, not passed on.
 """
 
 from __future__ import annotations
@@ -15,62 +17,21 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
+from protocols.connections.addresses import text_problem
 from protocols.connections.errors import InvitationError
+from protocols.connections.invitation_checks import check_invitation
+from protocols.connections.invitation_model import (
+    Invitation,
+    InvitationService,
+    unqualified,
+)
 from protocols.connections.legacy_invitation import LEGACY_TYPE_SUFFIX, out_of_band_from_legacy
 
+__all__ = ["Invitation", "InvitationService", "ShortLink", "parse_invitation", "unqualified"]
 MAX_INVITATION_BYTES = 64 * 1024
-OOB_TYPE_SUFFIXES = ("out-of-band/1.1/invitation", "out-of-band/1.0/invitation")
-SUPPORTED_HANDSHAKES = frozenset({"didexchange/1.0", "didexchange/1.1"})
-DIDCOMM_PREFIXES = ("https://didcomm.org/", "did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/")
-
-
-def unqualified(message_type: str) -> str:
-    """`https://didcomm.org/didexchange/1.1` and the did:sov form both become `didexchange/1.1`."""
-    for prefix in DIDCOMM_PREFIXES:
-        if message_type.startswith(prefix):
-            return message_type[len(prefix) :]
-    return message_type
-
-
-class InvitationService(BaseModel):
-    """An inline DIDComm service: where to send, and to which keys."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    id: str = "#inline"
-    type: str = "did-communication"
-    recipient_keys: list[str] = Field(alias="recipientKeys", min_length=1)
-    routing_keys: list[str] = Field(default_factory=list, alias="routingKeys")
-    service_endpoint: str = Field(alias="serviceEndpoint", min_length=1)
-
-
-class Invitation(BaseModel):
-    """An RFC 0434 out-of-band invitation; unknown fields are kept and passed on to ACA-Py."""
-
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    type: str = Field(alias="@type")
-    id: str = Field(alias="@id", min_length=1)
-    label: str | None = None
-    handshake_protocols: list[str] = Field(default_factory=list)
-    services: list[InvitationService | str] = Field(min_length=1)
-    requests_attach: list[dict[str, Any]] = Field(default_factory=list, alias="requests~attach")
-
-    @field_validator("type")
-    @classmethod
-    def _is_oob(cls, value: str) -> str:
-        if not unqualified(value).endswith(OOB_TYPE_SUFFIXES):
-            raise ValueError(f"{value!r} is not an out-of-band invitation type")
-        return value
-
-    def as_message(self) -> dict[str, Any]:
-        """The invitation as ACA-Py's admin API takes it (aliases, no nulls)."""
-        return self.model_dump(by_alias=True, exclude_none=True)
-
-    def supported_handshakes(self) -> list[str]:
-        return [p for p in self.handshake_protocols if unqualified(p) in SUPPORTED_HANDSHAKES]
+INVITATION_PARAMETERS = ("oob", "c_i")
 
 
 @dataclass(frozen=True)
@@ -80,15 +41,24 @@ class ShortLink:
     url: str
 
 
-def parse_invitation(text: str) -> Invitation | ShortLink:
-    """Read what the learner pasted; raise InvitationError saying what is wrong."""
+def parse_invitation(text: str, *, ledger: bool = False) -> Invitation | ShortLink:
+    """Read what the learner pasted; raise InvitationError saying what is wrong.
+
+    `ledger`: the learner's agent can resolve did:sov DIDs (an Indy ledger is configured).
+    """
     text = text.strip()
     if not text:
         raise InvitationError("malformed_invitation", "the invitation is empty", "empty")
-    check_size(text.encode("utf-8"))
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvitationError(
+            "malformed_invitation", "the text has a broken character (a lone surrogate)", "damaged"
+        ) from None
+    check_size(data)
     if text.startswith("{"):
-        return invitation_from_json(_json(text, "the invitation"))
-    return _from_url(text)
+        return invitation_from_json(_json(text, "the invitation"), ledger=ledger)
+    return _from_url(text, ledger)
 
 
 def check_size(data: bytes) -> None:
@@ -100,14 +70,30 @@ def check_size(data: bytes) -> None:
         )
 
 
-def _from_url(text: str) -> Invitation | ShortLink:
-    parts = urlsplit(text)
-    query = parse_qs(parts.query)
-    for parameter in ("oob", "c_i"):
+def _from_url(text: str, ledger: bool) -> Invitation | ShortLink:
+    """An invitation in `?oob=`/`?c_i=`, else a short link; a link that carries an invitation
+    parameter is never fetched, however broken the parameter."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is no number)
+    except ValueError as error:
+        raise InvitationError(
+            "malformed_invitation", f"the link is not a valid URL ({error})", "broken_link"
+        ) from None
+    query = parse_qs(parts.query, keep_blank_values=True)
+    for parameter in INVITATION_PARAMETERS:
         if parameter in query:
             encoded = query[parameter][0]
-            return invitation_from_json(_json(_base64(encoded), f"the ?{parameter}= invitation"))
-    if parts.scheme in ("http", "https") and parts.netloc:
+            what = f"the ?{parameter}= invitation"
+            if not encoded.strip():
+                raise InvitationError("malformed_invitation", f"{what} is empty", "damaged")
+            return invitation_from_json(_json(_base64(encoded), what), ledger=ledger)
+    rest = f"{parts.query}#{parts.fragment}"
+    if any(f"{parameter}=" in rest for parameter in INVITATION_PARAMETERS):
+        raise InvitationError(
+            "malformed_invitation", "the link's invitation parameter cannot be read", "damaged"
+        )
+    if parts.scheme in ("http", "https") and parts.hostname and not text_problem(text):
         return ShortLink(text)
     raise InvitationError(
         "malformed_invitation",
@@ -137,27 +123,21 @@ def _json(data: str | bytes, what: str) -> dict[str, Any]:
     return value
 
 
-def invitation_from_json(value: dict[str, Any]) -> Invitation:
+def invitation_from_json(value: dict[str, Any], *, ledger: bool = False) -> Invitation:
     """Validate an invitation object and check that we can answer it."""
     if unqualified(str(value.get("@type", ""))) == LEGACY_TYPE_SUFFIX:
         value = out_of_band_from_legacy(value)
     try:
         invitation = Invitation.model_validate(value)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'invitation'}: {e['msg']}"
-            for e in error.errors()
-        )
-        raise InvitationError("malformed_invitation", problems, "incomplete") from None
-    _check_handshakes(invitation)
-    return invitation
+        raise _invalid(error) from None
+    return check_invitation(invitation, ledger=ledger)
 
 
-def _check_handshakes(invitation: Invitation) -> None:
-    if invitation.supported_handshakes():
-        return
-    offered = ", ".join(invitation.handshake_protocols) or "none (a connectionless message)"
-    raise InvitationError(
-        "unsupported_protocol",
-        f"offers {offered}; the wallet connects with DID Exchange 1.0 or 1.1 (RFC 0023)",
+def _invalid(error: ValidationError) -> InvitationError:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'invitation'}: {e['msg']}"
+        for e in error.errors()[:5]
     )
+    missing = any(e["type"] == "missing" for e in error.errors())
+    return InvitationError("malformed_invitation", problems, "incomplete" if missing else "invalid")

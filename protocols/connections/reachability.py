@@ -44,7 +44,11 @@ def did_peer_2_endpoint(did: str) -> str | None:
         encoded = element[1:]
         try:
             decoded: Any = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
-        except (binascii.Error, ValueError):
+        except (binascii.Error, ValueError, RecursionError):
+            return None
+        if isinstance(decoded, list):
+            decoded = decoded[0] if decoded else None
+        if not isinstance(decoded, dict):
             return None
         endpoint = decoded.get("s") or decoded.get("serviceEndpoint")
         if isinstance(endpoint, dict):
@@ -58,20 +62,26 @@ async def check_reachable(invitation: Invitation, timeout: float = CONNECT_TIMEO
     endpoint = service_endpoint(invitation)
     if endpoint is None:
         return
-    parts = urlsplit(endpoint)
-    if parts.scheme not in TRANSPORTS:
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port
+    except ValueError:
+        parts, port = urlsplit(""), None
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in TRANSPORTS:
         raise InvitationError("unsupported_transport", f"endpoint {endpoint!r}: http(s) only")
     host = parts.hostname or ""
-    try:
-        port = parts.port or TRANSPORTS[parts.scheme]
-    except ValueError:
-        port = None
+    port = port or TRANSPORTS.get(scheme)
     if not host or port is None:
         raise InvitationError(
-            "malformed_invitation", f"endpoint {endpoint!r} is not a valid URL", "incomplete"
+            "malformed_invitation", f"endpoint {endpoint!r} is not a valid URL", "bad_address"
         )
     try:
         _, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+    except UnicodeError:
+        raise InvitationError(
+            "malformed_invitation", f"endpoint {endpoint!r} names no valid host", "bad_address"
+        ) from None
     except (OSError, TimeoutError) as error:
         raise InvitationError(
             "unreachable_endpoint", f"{endpoint}: {_reason(error)}", host=host

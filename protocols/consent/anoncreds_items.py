@@ -52,7 +52,7 @@ def _attribute_item(
         may_hide=single and bool(usable),
         hide_warning=HIDE_WARNING if single and usable else None,
         self_attestable=self_attestable,
-        missing=None if usable or self_attestable else missing_for(title, spec.restrictions),
+        missing=None if usable or self_attestable else missing_for(title, spec.restrictions, trust),
         sensitive_names=[n for n in names if is_sensitive(n)],
     )
 
@@ -83,7 +83,7 @@ def _predicate_item(
         candidates=_newest_first(views, candidates),
         default_credential_id=_newest(usable, candidates),
         predicate=fact,
-        missing=None if usable else _predicate_missing(spec, views),
+        missing=None if usable else _predicate_missing(spec, views, trust),
     )
 
 
@@ -105,14 +105,17 @@ def _holds(value: int, p_type: str, bound: int) -> bool:
     }[p_type]
 
 
-def _predicate_missing(spec: PredicateSpec, views: list[CandidateView]) -> MissingCredential:
+def _predicate_missing(
+    spec: PredicateSpec, views: list[CandidateView], trust: TrustList
+) -> MissingCredential:
     missing = missing_for(
-        predicate_sentence(spec.name, spec.p_type, spec.p_value), spec.restrictions
+        predicate_sentence(spec.name, spec.p_type, spec.p_value), spec.restrictions, trust
     )
     reasons = sorted({r for v in views for r in v.reasons})
     if not reasons:
         return missing
-    return missing.model_copy(update={"sentence": f"{missing.sentence} ({'; '.join(reasons)})"})
+    sentence = f"{missing.sentence} ({'; '.join(reasons)})"
+    return missing.model_copy(update={"sentence": sentence, "reasons": reasons})
 
 
 def _view(

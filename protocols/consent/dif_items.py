@@ -4,6 +4,7 @@ from datetime import datetime
 
 from .credentials import W3CCandidate
 from .dif_match import FieldMatch, as_text, credential_leaves, match_fields, matches_schema
+from .guidance import issuer_hints, kinds_sentence, type_label
 from .jsonpath import parse_path
 from .models import CandidateView, ItemKind, MissingCredential, PromptItem, SharedValue
 from .request import DifRequest, InputDescriptor
@@ -18,6 +19,7 @@ ALWAYS_DISCLOSED = (
     "credentialSubject.id",
     "credentialSubject.type",
 )
+ISSUER_PATHS = frozenset({"$.issuer", "$.issuer.id", "$['issuer']", "$['issuer']['id']"})
 _ALWAYS_BELOW = tuple(f"{key}{mark}" for key in ALWAYS_DISCLOSED for mark in (".", "["))
 
 
@@ -47,7 +49,7 @@ def dif_items(
                 required=descriptor.id not in optional,
                 candidates=views,
                 selective=descriptor.constraints.selective,
-                missing=None if any(v.usable for v in views) else _missing(descriptor),
+                missing=None if any(v.usable for v in views) else _missing(descriptor, trust),
                 sensitive_names=[n for n in names if is_sensitive(n)],
             )
         )
@@ -147,14 +149,37 @@ def _field_name(path: str) -> str:
     return parse_path(path).leaf_name
 
 
-def _missing(descriptor: InputDescriptor) -> MissingCredential:
+def _missing(descriptor: InputDescriptor, trust: TrustList) -> MissingCredential:
+    """Named by the descriptor's name (else purpose, else its types in words) and by the
+    issuers its fields pin down; the type URIs and DIDs are the technical details."""
     what = descriptor.name or descriptor.id
     kinds = [u for u in descriptor.schema_uris if not u.endswith("#VerifiableCredential")]
-    sources = [f"a credential of type {u}" for u in kinds]
+    named = [descriptor.name] if descriptor.name else []
+    labels = named or [label for u in kinds if (label := type_label(u))]
+    issuers = _wanted_issuers(descriptor)
+    hints = issuer_hints(issuers, trust)
     sentence = f"You have no credential that can answer '{what}'."
-    if sources:
-        sentence += f" It asks for {'; '.join(sources)}."
-    return MissingCredential(sentence=sentence, schema_ids=kinds)
+    guidance = kinds_sentence(hints, [] if named else list(dict.fromkeys(labels)))
+    if not labels and descriptor.purpose:
+        guidance = f"The verifier says: {descriptor.purpose} {guidance}".strip()
+    return MissingCredential(
+        sentence=f"{sentence} {guidance}".strip(),
+        issuers=hints,
+        kinds=list(dict.fromkeys(labels)) or ([descriptor.purpose] if descriptor.purpose else []),
+        issuer_dids=issuers,
+        schema_ids=kinds,
+    )
+
+
+def _wanted_issuers(descriptor: InputDescriptor) -> list[str]:
+    """DIDs a field on `issuer` (or `issuer.id`) pins with `const` or `enum`."""
+    found: list[str] = []
+    for field in descriptor.constraints.fields:
+        if not field.filter or not any(p in ISSUER_PATHS for p in field.path):
+            continue
+        values = [field.filter.const, *(field.filter.enum or [])]
+        found += [v for v in values if isinstance(v, str) and v.startswith("did:")]
+    return list(dict.fromkeys(found))
 
 
 def _optional_descriptors(request: DifRequest) -> set[str]:

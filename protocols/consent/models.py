@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from .credentials import (
     AnonCredsCandidate,
@@ -46,6 +46,7 @@ __all__ = [
     "DifRequest",
     "Disclosure",
     "InputDescriptor",
+    "IssuerHint",
     "ItemChoice",
     "ItemKind",
     "MissingCredential",
@@ -120,11 +121,35 @@ class CandidateView(_Model):
     whole_credential: bool = False
     statement: str | None = None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def stored_id(self) -> str:
+        """The id the rest of the wallet uses (`<format>:<ACA-Py id>`: offers, events,
+        /api/credentials); `credential_id` is ACA-Py's own, which the presentation needs."""
+        return f"{self.format}:{self.credential_id}"
+
+
+class IssuerHint(_Model):
+    """Who could issue a missing credential, named for the learner: the trust list's name,
+    else the web address of a did:web issuer; None when neither names it (the raw DID
+    stays in `MissingCredential.issuer_dids`, shown only as a technical detail)."""
+
+    name: str | None = None
+    trusted: bool = False
+    invitation: str | None = None  # the trust list's link: "Connect to <name>"
+
 
 class MissingCredential(_Model):
-    """Why nothing can answer an item, and what credential would."""
+    """Why nothing can answer an item, and what credential would.
+
+    `issuers` and `kinds` are what the learner reads (names, labels); the identifier lists
+    are the technical details behind them.
+    """
 
     sentence: str
+    issuers: list[IssuerHint] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
     issuer_dids: list[str] = Field(default_factory=list)
     schema_ids: list[str] = Field(default_factory=list)
     schema_names: list[str] = Field(default_factory=list)

@@ -60,11 +60,22 @@ def chosen(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[str, ItemCh
             if item.required:
                 raise DecisionError(_unanswered(item))
             continue
+        choice = _with_prompt_id(item, choice)
         _check_choice(item, choice)
         answered[item.referent] = choice
     _check_subjects(prompt, answered)
     _check_picks(prompt, answered)
     return answered
+
+
+def _with_prompt_id(item: PromptItem, choice: ItemChoice) -> ItemChoice:
+    """A choice may name a credential as the rest of the wallet does (`w3c:<id>`, see
+    `CandidateView.stored_id`); the body needs ACA-Py's own id."""
+    wanted = choice.credential_id
+    if wanted is None or any(c.credential_id == wanted for c in item.candidates):
+        return choice
+    same = next((c for c in item.candidates if c.stored_id == wanted), None)
+    return choice.model_copy(update={"credential_id": same.credential_id}) if same else choice
 
 
 def presentation_body(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[str, Any]:

@@ -9,7 +9,9 @@ identifiers allow it, and trusts ``presentation_referents`` only where they do n
 from functools import lru_cache
 
 from .credentials import AnonCredsCandidate
+from .guidance import cred_def_tag, issuer_hints, kinds_sentence, schema_label
 from .models import MissingCredential
+from .trust import TrustList
 from .wording import missing_sentence
 
 
@@ -94,8 +96,11 @@ def fits(restrictions: list[dict[str, str]], candidate: AnonCredsCandidate, refe
     return None in results and referent in candidate.presentation_referents
 
 
-def missing_for(what: str, restrictions: list[dict[str, str]]) -> MissingCredential:
-    """A sentence and the identifiers that would satisfy the item."""
+def missing_for(
+    what: str, restrictions: list[dict[str, str]], trust: TrustList | None = None
+) -> MissingCredential:
+    """A sentence naming who could issue it and what kind it is (never a bare identifier),
+    and the identifiers that would satisfy the item, as technical details."""
     issuers, schema_ids, schema_names, cred_defs = (set[str]() for _ in range(4))
     for restriction in restrictions:
         issuers.update(v for k, v in restriction.items() if k in ("issuer_did", "issuer_id"))
@@ -103,13 +108,14 @@ def missing_for(what: str, restrictions: list[dict[str, str]]) -> MissingCredent
         schema_names.update(v for k, v in restriction.items() if k == "schema_name")
         cred_defs.update(v for k, v in restriction.items() if k == "cred_def_id")
         issuers.update(filter(None, (issuer_of(v) for v in cred_defs)))
-    sources = [
-        *(f"issuer {d}" for d in sorted(issuers)),
-        *(f"schema {s}" for s in sorted(schema_names | schema_ids)),
-        *(f"credential definition {c}" for c in sorted(cred_defs)),
-    ]
+    labels = [cred_def_tag(c) for c in sorted(cred_defs)]
+    labels += sorted(schema_names) + [schema_label(s) for s in sorted(schema_ids)]
+    kinds = list(dict.fromkeys(label for label in labels if label))
+    hints = issuer_hints(sorted(issuers), trust or TrustList())
     return MissingCredential(
-        sentence=missing_sentence(what, sources),
+        sentence=missing_sentence(what, kinds_sentence(hints, kinds)),
+        issuers=hints,
+        kinds=kinds,
         issuer_dids=sorted(issuers),
         schema_ids=sorted(schema_ids),
         schema_names=sorted(schema_names),

@@ -17,6 +17,9 @@ class TrustEntry(BaseModel):
     country: str | None = None
     register_: str | None = Field(default=None, alias="register")
     roles: tuple[str, ...] = ()
+    # An invitation link to the organisation, checked when the list is loaded: the prompt
+    # offers "Connect to <name>" when the learner lacks a credential it issues.
+    invitation: str | None = None
 
     def serves_as(self, role: str | None) -> bool:
         """An entry without roles is trusted in every role; otherwise only in those listed."""

@@ -77,9 +77,8 @@ def is_sensitive(name: str) -> bool:
     return key in SENSITIVE_EXACT or any(stem in key for stem in SENSITIVE_STEMS)
 
 
-def missing_sentence(what: str, sources: list[str]) -> str:
-    """What is missing and where it could come from."""
+def missing_sentence(what: str, guidance: str = "") -> str:
+    """What is missing and, in `guidance`, where it could come from (in words, see
+    guidance.py: never a bare DID or type URI)."""
     base = f"You have no credential that can show {what}."
-    if not sources:
-        return base
-    return f"{base} The verifier accepts it only from: {'; '.join(sources)}."
+    return f"{base} {guidance}" if guidance else base

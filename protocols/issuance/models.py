@@ -42,7 +42,10 @@ class CredentialOffer(BaseModel):
     received_at: datetime | None = None
     updated_at: datetime | None = None
     holder_did: str | None = None
-    credential_id: str | None = Field(default=None, description="The stored credential's id.")
+    credential_id: str | None = Field(
+        default=None,
+        description="The stored credential's id, `<format>:<id>` as in /api/credentials.",
+    )
     failure: str | None = Field(default=None, description="Why the exchange failed.")
     decline_reason: str | None = None
     auto_accepted: bool = False

@@ -18,6 +18,7 @@ from protocols.issuance.models import (
     OfferValue,
     Scalar,
 )
+from wallet.credentials.source import stored_id_of
 
 ANONCREDS_FORMATS = ("anoncreds", "indy")
 DECLINE_PREFIX = "created problem report: "
@@ -48,7 +49,7 @@ def offer_view(
         received_at=parse_time(record.created_at),
         updated_at=parse_time(record.updated_at),
         holder_did=(note.holder_did if note else None) or _bound_subject(record),
-        credential_id=detail.stored_credential_id,
+        credential_id=stored_id_of(detail),
         failure=failure,
         decline_reason=decline_reason,
         auto_accepted=bool(note and note.auto),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,13 +23,10 @@ from agent.admin_client import AdminApiError
 from agent.admin_models import PresentationExchangeRecord
 from agent.events import AgentEvent
 from protocols.consent import VerifierInfo
-from protocols.consent.request import DifRequest
-from protocols.peers import connection_cache
-from protocols.presentation.candidates import Narrowing
 from protocols.presentation.deadlines import TERMINAL_STATES, Deadlines
-from protocols.presentation.narrowing import narrowed_dif
 from protocols.presentation.pending import PendingRequest, RequestStatus
-from protocols.presentation.prompting import read_request
+from protocols.presentation.reading import prompt_for, read_revoked
+from protocols.presentation.waiting import STORED_TOPIC, rebuild_waiting
 from wallet.credentials.release import release_memory
 from wallet.history import History, Outcome
 
@@ -46,10 +44,13 @@ _release: tuple[asyncio.AbstractEventLoop, asyncio.TimerHandle] | None = None
 async def presentation_flow(services: WalletServices) -> None:
     """Run until cancelled; one failing record never stops the flow."""
     watcher = Deadlines(services)
+    rebuilding: set[asyncio.Task[list[str]]] = set()
     try:
         async with services.bus.subscribe() as queue:
             while True:
                 event = await queue.get()
+                if event.topic == STORED_TOPIC and services.requests.lacking():
+                    _beside(rebuilding, rebuild_waiting(services, event))
                 exchange_id = _exchange_id(event)
                 if exchange_id is None:
                     continue
@@ -68,6 +69,25 @@ async def presentation_flow(services: WalletServices) -> None:
                     )
     finally:
         watcher.cancel_all()
+        for task in rebuilding:
+            task.cancel()
+
+
+def _beside(tasks: set[asyncio.Task[list[str]]], work: Coroutine[Any, Any, list[str]]) -> None:
+    """Run a rebuild beside the flow (it reads ACA-Py), keeping a reference until done."""
+    task = asyncio.create_task(work, name="rebuild waiting prompts")
+    tasks.add(task)
+    task.add_done_callback(_done(tasks))
+
+
+def _done(tasks: set[asyncio.Task[list[str]]]) -> Callable[[asyncio.Task[list[str]]], None]:
+    def forget(task: asyncio.Task[list[str]]) -> None:
+        tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            LOGGER.error("waiting prompts not rebuilt: %s", type(error).__name__)
+
+    return forget
 
 
 async def on_sure_hint(
@@ -109,7 +129,7 @@ async def on_hint(
     is asked of ACA-Py before the request is checked).
     """
     book = services.requests
-    revoked = _read_revoked(services) if arriving and not book.knows(exchange_id) else None
+    revoked = read_revoked(services) if arriving and not book.knows(exchange_id) else None
     try:
         try:
             record = await services.client.presentation_exchange(exchange_id)
@@ -138,7 +158,7 @@ async def _bring_up_to_date(
     state = record.state or ""
     if state == "request-received":
         if not book.knows(exchange_id):
-            await _new_request(services, record, revoked or _read_revoked(services))
+            await _new_request(services, record, revoked or read_revoked(services))
         return
     known = book.get(exchange_id)
     if state == "presentation-sent":
@@ -155,20 +175,7 @@ async def _new_request(
     record: PresentationExchangeRecord,
     revoked: asyncio.Future[set[str]],
 ) -> None:
-    try:
-        pending = services.requests.put(
-            await read_request(
-                services.client,
-                record,
-                services.trust,
-                connections=connection_cache(services),
-                count_w3c=lambda: _w3c_held(services),
-                revoked=revoked,
-                narrow=_narrowing(services),
-            )
-        )
-    finally:
-        revoked.cancel()  # unread when the request was refused at once; no-op when done
+    pending = services.requests.put(await prompt_for(services, record, revoked))
     payload = {
         "exchange_id": pending.exchange_id,
         "connection_id": pending.connection_id,
@@ -253,39 +260,6 @@ async def _in_flight(
         request_name=entry.request_name if entry else "Proof request",
         approved_at=entry.at if entry else None,
     )
-
-
-async def _w3c_held(services: WalletServices) -> int | None:
-    """At least as many as the W3C credentials held: every credential the index holds, from
-    its order in memory (a count of one format reads every row, 80 ms at 10,000, and a
-    larger limit costs ACA-Py nothing when fewer match)."""
-    if services.credentials is None:
-        return None
-    return await services.credentials.index.held()
-
-
-def _read_revoked(services: WalletServices) -> asyncio.Future[set[str]]:
-    """The revoked ids, being read (cached by the index until its next write)."""
-    return asyncio.ensure_future(_revoked(services))
-
-
-def _narrowing(services: WalletServices) -> Narrowing | None:
-    """The index's DIF pre-filter, when the wallet has an index."""
-    credentials = services.credentials
-    if credentials is None:
-        return None
-
-    async def narrow(request: DifRequest) -> list[dict[str, Any]] | None:
-        return await narrowed_dif(services.client, credentials.index, credentials.in_step, request)
-
-    return narrow
-
-
-async def _revoked(services: WalletServices) -> set[str]:
-    """ACA-Py ids of credentials the wallet knows are revoked (none without an index)."""
-    if services.credentials is None:
-        return set()
-    return await services.credentials.index.revoked_acapy_ids()
 
 
 def _approved_at(

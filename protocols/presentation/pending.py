@@ -29,6 +29,17 @@ def candidate_count(prompt: ConsentPrompt) -> int:
     return sum(len(item.candidates) for item in prompt.items)
 
 
+def lacks_credential(request: PendingRequest) -> bool:
+    """Waiting with a part no credential of the learner's can answer (yet)."""
+    prompt = request.prompt
+    return (
+        request.status is RequestStatus.WAITING
+        and not request.refused
+        and prompt is not None
+        and any(item.missing is not None for item in prompt.items)
+    )
+
+
 class RequestStatus(StrEnum):
     """Where a request stands from the learner's point of view."""
 
@@ -56,6 +67,8 @@ class PendingRequest(BaseModel):
     detail: str | None = None
     approved_at: datetime | None = None
     build_ms: float = 0.0
+    # Titles of credentials stored while it waited that a rebuilt prompt now offers.
+    arrived: list[str] = Field(default_factory=list)
 
     @property
     def answerable(self) -> bool:
@@ -70,6 +83,7 @@ class RequestBook:
         self._requests: dict[str, PendingRequest] = {}
         self._packed: dict[str, bytes] = {}  # large prompts as JSON (see the module doc)
         self._locks: dict[str, asyncio.Lock] = {}
+        self._lacking: set[str] = set()  # waiting for a credential (see `lacking`)
         self._pack_at = pack_at
 
     def lock(self, exchange_id: str) -> asyncio.Lock:
@@ -86,8 +100,21 @@ class RequestBook:
             return request
         return request.model_copy(update={"prompt": ConsentPrompt.model_validate_json(packed)})
 
+    def lacking(self) -> list[str]:
+        """Requests waiting for a credential the learner lacks: the only prompts a newly
+        stored credential can change, known without reading packed prompts back."""
+        return [i for i in self._lacking if self._waiting(i)]
+
+    def _waiting(self, exchange_id: str) -> bool:
+        request = self._requests.get(exchange_id)
+        return request is not None and request.status is RequestStatus.WAITING
+
     def put(self, request: PendingRequest) -> PendingRequest:
         exchange_id, prompt = request.exchange_id, request.prompt
+        if lacks_credential(request):
+            self._lacking.add(exchange_id)
+        elif prompt is not None or request.refused:
+            self._lacking.discard(exchange_id)
         if prompt is not None and candidate_count(prompt) >= self._pack_at:
             self._packed[exchange_id] = prompt.__pydantic_serializer__.to_json(prompt)
             self._requests[exchange_id] = request.model_copy(update={"prompt": None})
@@ -108,6 +135,7 @@ class RequestBook:
 
     def remove(self, exchange_id: str) -> None:
         self._locks.pop(exchange_id, None)
+        self._lacking.discard(exchange_id)
         self._packed.pop(exchange_id, None)
         self._requests.pop(exchange_id, None)
 

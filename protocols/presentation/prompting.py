@@ -26,6 +26,7 @@ from protocols.consent import (
 )
 from protocols.consent.trust import verifier_info
 from protocols.presentation.candidates import MAX_LIMIT, Narrowing, fetch_candidate_set
+from protocols.presentation.labels import with_kind_labels
 from protocols.presentation.pending import PendingRequest
 from wallet.credentials.release import release_memory
 
@@ -87,6 +88,8 @@ async def read_request(
         LOGGER.warning("proof request %s: ACA-Py's candidate cap was reached", record.pres_ex_id)
         prompt = with_truncation_warning(prompt)
     build_ms = (time.perf_counter() - started) * 1000
+    if any(item.missing is not None for item in prompt.items):
+        prompt = await with_kind_labels(client, prompt, trust)
     # Logged once the caller has published the prompt: a log write is not on its way.
     asyncio.get_running_loop().call_soon(
         LOGGER.info,

@@ -126,10 +126,10 @@ async def approve_and_verify(learner: WalletCli, verifier: VerifierPeer, pres_ex
 
 
 async def stored_credential_ids(learner: WalletCli) -> Counter[str]:
-    """How often each credential (ACA-Py's id) appears in the learner's list."""
+    """How often each credential (`<format>:<id>`, as offers name it) is in the list."""
     page = await api_ok(learner, "GET", "/api/credentials?limit=100")
     assert page["total"] == len(page["items"]), page  # one page is all there is here
-    return Counter(str(item["id"]).split(":", 1)[1] for item in page["items"])
+    return Counter(str(item["id"]) for item in page["items"])
 
 
 async def wait_stored(learner: WalletCli, expected: Counter[str]) -> None:

@@ -89,9 +89,10 @@ async def accept_next_offer(learner: WalletCli) -> dict[str, Any]:
 async def issue_anoncreds(
     issuer: IssuerPeer, learner: WalletCli, connection_id: str, **changes: str
 ) -> str:
-    """A "Course result" AnonCreds credential in the learner's wallet; its credential id."""
+    """A "Course result" AnonCreds credential in the learner's wallet; its ACA-Py id (the
+    prompt's candidate id; the offer names it `anoncreds:<id>`)."""
     await issuer.offer_anoncreds(connection_id, {**COURSE, **changes})
-    return str((await accept_next_offer(learner))["credential_id"])
+    return acapy_id((await accept_next_offer(learner))["credential_id"])
 
 
 async def issue_ld(
@@ -99,7 +100,14 @@ async def issue_ld(
 ) -> str:
     """A W3C micro-credential (Ed25519 or BBS) in the learner's wallet; its record id."""
     await issuer.offer_ld_credential(connection_id, kind, subject)
-    return str((await accept_next_offer(learner))["credential_id"])
+    return acapy_id((await accept_next_offer(learner))["credential_id"])
+
+
+def acapy_id(credential_id: object) -> str:
+    """`w3c:<id>` or `anoncreds:<id>` (offers, events, /api/credentials) -> ACA-Py's id."""
+    kind, _, acapy = str(credential_id).partition(":")
+    assert kind in ("anoncreds", "w3c") and acapy, credential_id
+    return acapy
 
 
 async def request_at_learner(learner: WalletCli, verifier: PeerAgent, pres_ex_id: str) -> dict:

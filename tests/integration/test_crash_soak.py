@@ -262,11 +262,12 @@ async def count(
 
 
 async def listed_ids(cli: WalletCli) -> set[str]:
-    """ACA-Py ids of the credentials in the learner's list (`<format>:<id>`), every page."""
+    """Ids of the credentials in the learner's list (`<format>:<id>`, as offers name
+    them), every page."""
     ids: set[str] = set()
     while True:
         page = await api_ok(cli, "GET", f"/api/credentials?limit=100&offset={len(ids)}")
-        ids |= {item["id"].split(":", 1)[1] for item in page["items"]}
+        ids |= {item["id"] for item in page["items"]}
         if not page["items"] or len(ids) >= page["total"]:
             return ids
 

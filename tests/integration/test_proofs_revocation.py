@@ -55,7 +55,7 @@ async def test_non_revocation_is_proven_and_a_revoked_credential_is_not_offered(
     await issuer.revoke(cred_ex_id, notify=False)
 
     async def revoked() -> bool:
-        detail = await api_ok(learner, "GET", f"/api/credentials/anoncreds:{credential_id}")
+        detail = await api_ok(learner, "GET", f"/api/credentials/{credential_id}")
         return detail["status"] == "revoked"
 
     await poll_until("the wallet to see the revocation in the status list", revoked, DEADLINE)

@@ -108,7 +108,9 @@ def test_restrictions_nothing_matches_make_the_item_missing() -> None:
     assert missing is not None
     assert missing.cred_def_ids == [UNI_CRED_DEF]
     assert missing.issuer_dids == [UNI_DID]
-    assert UNI_DID in missing.sentence and "no credential" in missing.sentence
+    assert "no credential" in missing.sentence and "University of Example" in missing.sentence
+    assert UNI_DID not in missing.sentence, "the trust list's name, not the DID"
+    assert [(h.name, h.trusted) for h in missing.issuers] == [("University of Example", True)]
     group_missing = prompt.items[1].missing
     assert group_missing is not None and group_missing.issuer_dids == [UNI_DID]
 

@@ -213,7 +213,7 @@ async def test_issuance_event_indexes_the_stored_credential(world: World) -> Non
     # The UI refreshes its cards on this event, sent once the credential is indexed.
     assert (told.topic, told.payload) == (
         "credential_stored",
-        {"credential_id": "w3c:w9", "cred_ex_id": "x9"},
+        {"credential_id": "w3c:w9", "title": "Marine Biology", "cred_ex_id": "x9"},
     )
 
 

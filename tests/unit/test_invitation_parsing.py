@@ -80,19 +80,27 @@ def test_padded_standard_base64_and_didcomm_scheme() -> None:
     assert isinstance(parsed, Invitation) and parsed.label == "A+B/C ÿÿÿ"
 
 
-def test_json_with_did_sov_prefixed_types_and_unknown_fields_kept() -> None:
+def test_json_with_did_sov_prefixed_types_keeps_what_aca_py_reads_only() -> None:
     text = json.dumps(
         oob(
             **{
                 "@type": "did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/out-of-band/1.0/invitation",
                 "handshake_protocols": ["did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/didexchange/1.0"],
                 "goal_code": "issue-vc",
+                "goal": "To issue a course certificate",
+                "~thread": {"thid": 5},
+                "unknown": {"nested": [1, 2]},
             }
         )
     )
     parsed = parse_invitation("  " + text + "\n")
     assert isinstance(parsed, Invitation)
-    assert parsed.as_message()["goal_code"] == "issue-vc"
+    message = parsed.as_message()
+    assert (message["goal_code"], message["goal"]) == ("issue-vc", "To issue a course certificate")
+    assert "~thread" not in message and "unknown" not in message
+    # ACA-Py refuses a goal code without its goal: the unpaired one is not passed on.
+    alone = parse_invitation(json.dumps(oob(goal_code="issue-vc")))
+    assert isinstance(alone, Invitation) and "goal_code" not in alone.as_message()
     assert parsed.supported_handshakes() == ["did:sov:BzCbsNYhMrjHiqZDTUASHg;spec/didexchange/1.0"]
 
 
@@ -222,9 +230,12 @@ def test_legacy_invitation_with_a_public_did_names_that_did() -> None:
         "@id": "p1",
         "did": "V4SGRU86Z58d6TV7PBUe6f",
     }
-    parsed = parse_invitation(f"https://old.example/?c_i={b64url(legacy)}")
+    link = f"https://old.example/?c_i={b64url(legacy)}"
+    parsed = parse_invitation(link, ledger=True)
     assert isinstance(parsed, Invitation)
     assert parsed.services == ["did:sov:V4SGRU86Z58d6TV7PBUe6f"]
+    # Without a ledger the learner's agent cannot resolve it (ACA-Py would answer a 500).
+    assert expect_error(link, "unsupported_protocol").reason == "did_method"
 
 
 def test_c_i_parameter_may_carry_an_out_of_band_invitation() -> None:

@@ -93,7 +93,7 @@ def test_done_exchange_shows_the_stored_credential_and_bound_subject() -> None:
     record["by_format"]["cred_request"] = {"ld_proof": bound}
     offer = view(record, stored="cred-42")
     assert offer.state == "done"
-    assert offer.credential_id == "cred-42"
+    assert offer.credential_id == "w3c:cred-42"  # as /api/credentials names it
     assert offer.holder_did == "did:key:z6MkHolder"
 
 

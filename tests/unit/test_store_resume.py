@@ -105,8 +105,8 @@ async def test_start_up_stores_every_interrupted_credential_once(harness: Harnes
         finished = await inbox.finish_interrupted_stores()
         updates = [events.get_nowait() for _ in range(events.qsize())]
     assert {(o.id, o.state, o.credential_id) for o in finished} == {
-        (ld, "done", f"cred-{ld}"),
-        (anoncreds, "done", f"cred-{anoncreds}"),
+        (ld, "done", f"w3c:cred-{ld}"),  # the one id form of /api/credentials (#17 point 7)
+        (anoncreds, "done", f"anoncreds:cred-{anoncreds}"),
     }
     assert {e.payload["offer_id"] for e in updates if e.payload["state"] == "done"} == {
         ld,

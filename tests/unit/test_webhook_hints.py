@@ -52,7 +52,7 @@ async def test_an_accepted_issuance_moves_on_webhooks_alone(harness: Harness) ->
             event = queue.get_nowait()
             if event.topic in ("offer_received", "offer_updated"):
                 states.append((event.payload["state"], event.payload.get("credential_id")))
-    assert states == [("pending", None), ("accepted", None), ("done", "w-77")]
+    assert states == [("pending", None), ("accepted", None), ("done", "w3c:w-77")]
     assert inbox.awaiting == frozenset()
 
 
@@ -65,7 +65,7 @@ async def test_done_without_the_stored_id_and_reconcile_hints_are_read(
     record = harness.admin.details["l1"]["cred_ex_record"]
     harness.admin.details["l1"] = detail({**record, "state": "done"}, stored="w-1")
     done = await inbox.on_exchange_event("l1", webhook(ISSUE, cred_ex_id="l1", state="done"))
-    assert done is not None and done.credential_id == "w-1"
+    assert done is not None and done.credential_id == "w3c:w-1"
     assert exchange_reads(harness, "l1") == 2
     reconciled = webhook(ISSUE, source="reconcile", cred_ex_id="l1", state="done")
     await inbox.on_exchange_event("l1", reconciled)

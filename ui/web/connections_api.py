@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
 from agent.admin_client import AdminApiError
 from protocols.connections.accept import AcceptedInvitation, accept_invitation
+from protocols.connections.addresses import text_problem
 from protocols.connections.errors import InvitationError
 from protocols.connections.mediation_ready import MediationNotReady, require_mediation
 from protocols.connections.own_invitation import (
@@ -28,12 +29,25 @@ from protocols.connections.views import ConnectionView, connection_view
 from protocols.delivery import status_of
 from protocols.wallet_services import WalletServices
 from ui.web.errors import ApiError
+from ui.web.json_body import json_body
 from ui.web.services import services_of
 
 
 class AcceptInvitationBody(BaseModel):
-    invitation: str = Field(description="An invitation URL (?oob=), a short link, or its JSON.")
-    alias: str | None = Field(default=None, max_length=100)
+    model_config = ConfigDict(extra="forbid")
+
+    invitation: StrictStr = Field(
+        description="An invitation URL (?oob=), a short link, or its JSON.", max_length=1 << 20
+    )
+    alias: StrictStr | None = Field(default=None, max_length=100)
+
+    @field_validator("alias")
+    @classmethod
+    def _plain_alias(cls, value: str | None) -> str | None:
+        problem = text_problem(value) if value is not None else None
+        if problem:
+            raise ValueError(f"alias: {problem}")
+        return value
 
 
 class ConnectionList(BaseModel):
@@ -41,10 +55,7 @@ class ConnectionList(BaseModel):
 
 
 async def _body(request: web.Request) -> AcceptInvitationBody:
-    try:
-        raw = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(400, "invalid_json") from None
+    raw = await json_body(request)
     if isinstance(raw, dict) and isinstance(raw.get("invitation"), dict):
         raw = {**raw, "invitation": json.dumps(raw["invitation"])}
     return AcceptInvitationBody.model_validate(raw)
@@ -67,6 +78,11 @@ async def _reachable_through_mediator(services: WalletServices) -> None:
         raise ApiError(503, "agent_unavailable", detail=str(error)) from None
 
 
+def has_ledger(services: WalletServices) -> bool:
+    """An Indy ledger is configured, so the learner's agent can resolve did:sov DIDs."""
+    return bool(services.settings.genesis_file or services.settings.genesis_url)
+
+
 def _agent_error(error: AdminApiError) -> ApiError:
     if error.status == 404:
         return ApiError(404, "connection_not_found")
@@ -79,7 +95,7 @@ async def post_connection(request: web.Request) -> web.Response:
     await _reachable_through_mediator(services)
     try:
         accepted: AcceptedInvitation = await accept_invitation(
-            services.client, body.invitation, body.alias
+            services.client, body.invitation, body.alias, ledger=has_ledger(services)
         )
     except InvitationError as error:
         raise ApiError(

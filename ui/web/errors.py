@@ -133,7 +133,13 @@ def errors_middleware(error_page: ErrorPage | None = None) -> Middleware:
         except web.HTTPException as error:
             if error.status < 400:
                 raise
-            code = error.reason.lower().replace(" ", "_")
+            # aiohttp 3.12 names a 413 "Content Too Large"; the catalogue knows it by its
+            # older name.
+            code = (
+                "request_entity_too_large"
+                if error.status == 413
+                else error.reason.lower().replace(" ", "_")
+            )
             return _answer(request, ApiError(error.status, code), error_page)
         except Exception as error:
             LOGGER.exception(

@@ -7,17 +7,18 @@ approving with an empty body sends the prompt's default decision, with a
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from agent.admin_client import AdminApiError
+from protocols.connections.addresses import text_problem
 from protocols.consent import ConsentDecision, ConsentPrompt, VerifierInfo, default_decision
 from protocols.presentation import AnswerError, PendingRequest, approve, decline
 from ui.web.errors import ApiError
+from ui.web.json_body import json_body
 from ui.web.services import services_of
 
 ERROR_STATUS = {"not_found": 404, "conflict": 409, "invalid": 422, "unavailable": 503}
@@ -46,6 +47,7 @@ class RequestSummary(BaseModel):
     errors: list[str]
     over_asking: list[str]
     detail: str | None
+    arrived: list[str] = []  # credentials stored while it waited that it now offers
 
 
 class RequestDetail(RequestSummary):
@@ -59,10 +61,43 @@ class RequestList(BaseModel):
     requests: list[RequestSummary]
 
 
+LINE_BREAKS = str.maketrans("\n\r\t", "   ")
+
+
+def _plain(value: str) -> str:
+    problem = text_problem(value.translate(LINE_BREAKS))
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# JSON strings (never numbers or nulls) of plain text, line breaks allowed.
+ShortText = Annotated[StrictStr, Field(max_length=500), AfterValidator(_plain)]
+LongText = Annotated[StrictStr, Field(max_length=10_000), AfterValidator(_plain)]
+
+
+class ChoiceBody(BaseModel):
+    """One answer of an approval as the client sends it: exact types, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    credential_id: ShortText | None = None
+    revealed: StrictBool = True
+    self_attested_value: LongText | None = None
+
+
+class ApprovalBody(BaseModel):
+    """The learner's decision as sent: checked here before the consent engine reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    choices: dict[ShortText, ChoiceBody] = Field(default_factory=dict, max_length=500)
+
+
 class DeclineBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str | None = Field(default=None, max_length=500)
+    reason: ShortText | None = None
 
 
 async def list_requests(request: web.Request) -> web.Response:
@@ -82,7 +117,10 @@ async def get_request(request: web.Request) -> web.Response:
 
 async def approve_request(request: web.Request) -> web.Response:
     raw = await _body(request)
-    decision = None if raw is None else ConsentDecision.model_validate(raw)
+    decision = None
+    if raw is not None:
+        checked = ApprovalBody.model_validate(raw)
+        decision = ConsentDecision.model_validate(checked.model_dump())
     try:
         answered = await approve(services_of(request), request.match_info["exchange_id"], decision)
     except AnswerError as error:
@@ -136,20 +174,15 @@ def _summary(pending: PendingRequest) -> RequestSummary:
         errors=list(prompt.errors) if prompt else [],
         over_asking=list(prompt.over_asking.messages) if prompt else [],
         detail=pending.detail,
+        arrived=list(pending.arrived),
     )
 
 
 async def _body(request: web.Request) -> Any:
     """The JSON body, or None when there is none (an empty approval)."""
-    if not request.can_read_body:
+    raw = await json_body(request)
+    if raw is None:
         return None
-    text = (await request.text()).strip()
-    if not text:
-        return None
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        raise ApiError(400, "invalid_json") from None
     if not isinstance(raw, dict):
         raise ApiError(400, "invalid_body")
     return raw

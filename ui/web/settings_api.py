@@ -18,12 +18,17 @@ from config.settings_file import (
     saved_values,
     settings_text,
 )
+from protocols.connections.addresses import text_problem
 from ui.web.errors import ApiError, Words
 from ui.web.i18n import DEFAULT_LANGUAGE, catalogue
+from ui.web.json_body import json_body
 from ui.web.services import services_of
 from ui.web.settings_checks import SettingProblem, check_changes
 
 RESTART_MESSAGE = "saved; restart the wallet to apply"
+MAX_TEXT = 70_000  # a mediator invitation may be up to 64 KiB
+MAX_LIST_ITEMS = 1000
+LINE_BREAKS = str.maketrans("\n\r\t", "   ")
 
 
 async def get_settings(request: web.Request) -> web.Response:
@@ -79,13 +84,34 @@ async def put_settings(request: web.Request) -> web.Response:
 
 
 async def _changes_of(request: web.Request) -> dict[str, Any]:
-    try:
-        changes = await request.json()
-    except ValueError:
-        raise ApiError(400, "bad_json") from None
+    changes = await json_body(request, "bad_json", whole_text=False)
     if not isinstance(changes, dict) or not changes:
         raise ApiError(400, "bad_json", detail=f"one or more of {', '.join(EDITABLE)}")
+    problems = [p for name, value in changes.items() if (p := _shape_problem(name, value))]
+    if problems:
+        raise _refused(problems)
     return changes
+
+
+def _shape_problem(name: str, value: Any) -> SettingProblem | None:
+    """Settings are flat: text, numbers, yes/no, lists of text; anything else is refused
+    before any rule or file check sees it (a path with a NUL byte, a nested object)."""
+    if value is None or isinstance(value, bool | int | float):
+        return None
+    if isinstance(value, list):
+        if len(value) > MAX_LIST_ITEMS or not all(isinstance(item, str) for item in value):
+            return SettingProblem(name, "not_a_list", f"at most {MAX_LIST_ITEMS} texts")
+        return next((p for item in value if (p := _text_problem(name, item))), None)
+    if isinstance(value, str):
+        return _text_problem(name, value)
+    return SettingProblem(name, "invalid", f"a {type(value).__name__} is no setting value")
+
+
+def _text_problem(name: str, text: str) -> SettingProblem | None:
+    if len(text) > MAX_TEXT:
+        return SettingProblem(name, "too_long", f"longer than {MAX_TEXT} characters")
+    problem = text_problem(text.translate(LINE_BREAKS))  # pasted invitation JSON has them
+    return SettingProblem(name, "invalid", problem) if problem else None
 
 
 def _refused(problems: list[SettingProblem]) -> ApiError:

@@ -15,7 +15,8 @@ from typing import Any
 
 from protocols.connections.errors import InvitationError
 from protocols.connections.mediator import mediator_invitation
-from wallet.trust_list import TrustListError, load_trust_file
+from protocols.presentation.trust import check_trust_file
+from wallet.trust_list import TrustListError
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,22 @@ def check_changes(changes: dict[str, Any]) -> tuple[dict[str, Any], list[Setting
     return checked, problems
 
 
+def _expanded(text: str) -> Path:
+    """`~` expanded; a `~name` of no known user stays as typed (and is no absolute path)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        return Path(text)
+
+
 def _trust_list(text: str) -> tuple[Path, SettingProblem | None]:
-    path = Path(text).expanduser()
+    path = _expanded(text)
     if not path.is_absolute():
         return path, SettingProblem("trust_list", "not_absolute", f"{text} is a relative path")
     if not path.is_file():
         return path, SettingProblem("trust_list", "missing", f"no file at {path}")
     try:
-        load_trust_file(path)
+        check_trust_file(path)  # each entry's invitation too
     except TrustListError as error:
         return path, SettingProblem("trust_list", "not_a_trust_list", str(error))
     return path, None
@@ -75,7 +84,7 @@ def _mediator(text: str) -> SettingProblem | None:
 
 
 def _backup_folder(text: str) -> tuple[Path, SettingProblem | None]:
-    path = Path(text).expanduser()
+    path = _expanded(text)
     name = "backup_folder"
     if not path.is_absolute():
         return path, SettingProblem(name, "not_absolute", f"{text} is a relative path")

@@ -175,9 +175,12 @@ class CredentialSource:
 
 
 def stored_id_of(detail: CredentialExchangeDetail) -> str | None:
-    """Our id of the credential an exchange stored, if it stored one yet."""
-    if detail.anoncreds and detail.anoncreds.get("cred_id_stored"):
-        return f"anoncreds:{detail.anoncreds['cred_id_stored']}"
+    """Our id (`<format>:<ACA-Py id>`, as /api/credentials and events name it) of the
+    credential an exchange stored, if it stored one yet. An `indy` format exchange stores
+    into the same AnonCreds holder store."""
+    for kind, held in (("anoncreds", detail.anoncreds), ("anoncreds", detail.indy)):
+        if held and held.get("cred_id_stored"):
+            return f"{kind}:{held['cred_id_stored']}"
     if detail.ld_proof and detail.ld_proof.get("cred_id_stored"):
         return f"w3c:{detail.ld_proof['cred_id_stored']}"
     return None

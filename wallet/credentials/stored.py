@@ -115,7 +115,7 @@ class StoredCredentials:
         credential = await self.source.normalize(record, origin)
         async with self._lock:
             await self.index.put(credential)
-        stored = {"credential_id": credential.id, "imported": True}
+        stored = {"credential_id": credential.id, "title": credential.title, "imported": True}
         self._bus.publish(AgentEvent(topic=STORED_TOPIC, payload=stored, source="wallet"))
         return credential
 
@@ -155,7 +155,11 @@ class StoredCredentials:
         async with self._lock:
             await self.index.put(credential)
         # Lets the UI show the new card once it is indexed, not when the webhook arrives.
-        stored = {"credential_id": str(credential.id), "cred_ex_id": cred_ex_id}
+        stored = {
+            "credential_id": str(credential.id),
+            "title": credential.title,
+            "cred_ex_id": cred_ex_id,
+        }
         self._bus.publish(AgentEvent(topic=STORED_TOPIC, payload=stored, source="wallet"))
         return credential
 

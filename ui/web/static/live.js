@@ -85,6 +85,13 @@
     QUIET.forEach(function (topic) {
       source.addEventListener(topic, function () { scheduleRefresh(); });
     });
+    // A waiting prompt was rebuilt: the consent page redraws its own part (consent.js).
+    source.addEventListener("request_updated", function (event) {
+      var data = {};
+      try { data = JSON.parse(event.data); } catch (ignored) { data = {}; }
+      scheduleRefresh();
+      document.dispatchEvent(new CustomEvent("wallet:request_updated", { detail: data }));
+    });
     source.addEventListener("shutdown", function () {
       source.close();
       announce(words().offline, null);
@@ -94,6 +101,7 @@
       // What arrived between this page's render and the stream's start is in no event:
       // refresh once now (the server subscribes before it answers, so nothing is lost after).
       scheduleRefresh();
+      document.dispatchEvent(new CustomEvent("wallet:live_open"));
     });
   }
 
