@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from demo.peer_ws_mediator import WsMediator
 from demo.peers import DidWebHostProcess, IssuerPeer, PeerAgent, VerifierPeer, poll_until
 from protocols.connections.mediation_ready import default_mediation_granted
 from tests.integration.conftest import start_learner
@@ -41,6 +42,12 @@ class MediatorSide:
     @property
     def start_env(self) -> dict[str, str]:
         return {"LEARNER_WALLET_MEDIATOR_INVITATION": self.invitation_url}
+
+
+async def acapy_mediator_side(mediator: WsMediator) -> MediatorSide:
+    """A fresh learner invitation of the ACA-Py ws mediator, and where peers send through it."""
+    url = await mediator.invitation_url_for_learner()
+    return MediatorSide(url, mediator.peer.label, frozenset({mediator.http_endpoint}))
 
 
 def start_mediated_learner(

@@ -23,7 +23,7 @@ import pytest
 from demo.peer_ws_mediator import WsMediator
 from demo.peers import DidWebHostProcess, IssuerPeer, VerifierPeer, poll_until
 from tests.integration.pickup_wallet_flow import (
-    MediatorSide,
+    acapy_mediator_side,
     accept_offer,
     approve_and_verify,
     assert_reached_only_through_mediator,
@@ -51,8 +51,7 @@ async def test_a_mediated_wallet_moved_to_another_machine_gets_what_waited_meanw
     issuer: IssuerPeer,
     verifier: VerifierPeer,
 ) -> None:
-    url = await ws_mediator.invitation_url_for_learner()
-    side = MediatorSide(url, ws_mediator.peer.label, frozenset({ws_mediator.http_endpoint}))
+    side = await acapy_mediator_side(ws_mediator)
     old = await asyncio.to_thread(start_mediated_learner, tmp_path / "old", didweb_host, side)
     try:
         issuer_connection, verifier_connection = await receive_and_prove(

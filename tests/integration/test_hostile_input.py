@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.ports import free_port
+from config.settings_file import EDITABLE
 from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import Invitation, ShortLink, parse_invitation
 from protocols.connections.reachability import did_peer_2_endpoint
@@ -44,20 +45,7 @@ REQUEST_TIMEOUT = 5.0
 MAX_ACCEPTED = 120
 INVITATIONS = 7000
 BODIES = 4500
-SETTING_NAMES = (
-    "label",
-    "mediator_invitation",
-    "delivery",
-    "auto_accept_issuers",
-    "trust_list",
-    "exchange_timeout",
-    "log_level",
-    "backup_folder",
-    "backup_keep",
-    "ui_port",
-    "",
-    "\u202e",
-)
+SETTING_NAMES = (*EDITABLE, "ui_port", "", "\u202e")  # editable, read-only, no such
 # Links that answer, wrongly: the link's fault (a 4xx). A link whose server fails ("error")
 # is the far side's failure and may pass (a 502, as for an endpoint nobody answers at): it
 # is checked once at the end, not generated, since the test's servers are always up.

@@ -15,7 +15,7 @@ import pytest
 from demo.peer_ws_mediator import WsMediator
 from demo.peers import DidWebHostProcess, IssuerPeer, VerifierPeer
 from tests.integration.pickup_wallet_flow import (
-    MediatorSide,
+    acapy_mediator_side,
     offline_then_back,
     receive_and_prove,
     start_mediated_learner,
@@ -32,8 +32,7 @@ async def test_the_wallet_receives_through_acapy_online_and_after_being_offline(
     issuer: IssuerPeer,
     verifier: VerifierPeer,
 ) -> None:
-    url = await ws_mediator.invitation_url_for_learner()
-    side = MediatorSide(url, ws_mediator.peer.label, frozenset({ws_mediator.http_endpoint}))
+    side = await acapy_mediator_side(ws_mediator)
     learner = start_mediated_learner(tmp_path / "learner", didweb_host, side)
     try:
         connections = await receive_and_prove(learner, side, issuer, verifier, COURSE)

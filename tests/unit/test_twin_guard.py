@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,23 +10,14 @@ from pathlib import Path
 import pytest
 
 from config.data_dir import DataDir
-from tests.unit.test_wallet_lock import HOLDER
-from wallet.provision import ensure_ui_token
+from tests.unit.test_wallet_lock import lock_held_elsewhere, small_wallet
 from wallet.twin_guard import OriginalRuns, refuse_if_original_runs
-from wallet.wallet_key import RestoredFrom, WalletRecord, load_wallet_record, provision_key
-
-
-def _no_prompt(prompt: str) -> str:
-    raise AssertionError(f"unexpected prompt {prompt!r}")
+from wallet.wallet_key import RestoredFrom, WalletRecord, load_wallet_record
 
 
 @pytest.fixture
 def original(tmp_path: Path) -> DataDir:
-    data_dir = DataDir(tmp_path / "old")
-    data_dir.root.mkdir()
-    provision_key(data_dir, _no_prompt)
-    ensure_ui_token(data_dir)
-    return data_dir
+    return small_wallet(tmp_path / "old")
 
 
 def _restored_record(original: DataDir, host: str | None = None) -> WalletRecord:
@@ -45,13 +34,8 @@ def _restored_record(original: DataDir, host: str | None = None) -> WalletRecord
 
 @pytest.fixture
 def original_runs(original: DataDir) -> Iterator[None]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(original.root)], stdout=subprocess.PIPE, text=True
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    yield
-    holder.kill()
-    holder.wait(timeout=10)
+    with lock_held_elsewhere(original):
+        yield
 
 
 def test_a_running_original_stops_the_restored_copy(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,25 +31,38 @@ def _no_prompt(prompt: str) -> str:
     raise AssertionError(f"unexpected prompt {prompt!r}")
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> DataDir:
-    data_dir = DataDir(tmp_path / "wallet")
+def small_wallet(root: Path) -> DataDir:
+    """wallet.json, its keyring entry and the UI token: enough for the lock's users."""
+    data_dir = DataDir(root)
     data_dir.root.mkdir()
     provision_key(data_dir, _no_prompt)
     ensure_ui_token(data_dir)
     return data_dir
 
 
-@pytest.fixture
-def other_process_holds_it(data_dir: DataDir) -> Iterator[subprocess.Popen[str]]:
+@contextlib.contextmanager
+def lock_held_elsewhere(data_dir: DataDir) -> Iterator[subprocess.Popen[str]]:
     """Another process holds the lock, as a `start` does from its first step (no run.json)."""
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(data_dir.root)], stdout=subprocess.PIPE, text=True
     )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    yield holder
-    holder.kill()
-    holder.wait(timeout=10)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> DataDir:
+    return small_wallet(tmp_path / "wallet")
+
+
+@pytest.fixture
+def other_process_holds_it(data_dir: DataDir) -> Iterator[subprocess.Popen[str]]:
+    with lock_held_elsewhere(data_dir) as holder:
+        yield holder
 
 
 def test_a_free_wallet_is_not_in_use_and_can_be_locked_again(data_dir: DataDir) -> None:

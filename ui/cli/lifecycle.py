@@ -7,6 +7,7 @@ import functools
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from agent.ports import PortInUseError
 from agent.process import AcaPyStartError
@@ -15,9 +16,6 @@ from config.settings import Delivery, SettingsError, load_settings
 from config.wallet_command import wallet_command
 from config.wallet_lock import WalletInUse
 from ui.cli import exit_codes
-from ui.runtime import RunningWallet
-from ui.start_phases import StartTalk, run_start
-from ui.web.welcome import WipeNotice
 from wallet.provision import WalletExistsError, init_wallet
 from wallet.wallet_key import (
     PASSPHRASE_VARIABLE,
@@ -25,7 +23,11 @@ from wallet.wallet_key import (
     load_key,
     load_wallet_record,
 )
-from wallet.wipe import WipeOutcome
+
+if TYPE_CHECKING:  # the web runtime loads only for `start`: backup, stop, status stay quick
+    from ui.runtime import RunningWallet
+    from ui.web.welcome import WipeNotice
+    from wallet.wipe import WipeOutcome
 
 WELCOME_VARIABLE = "LEARNER_WALLET_WELCOME"
 
@@ -104,6 +106,8 @@ def start(data_dir: DataDir) -> int:
         code = exit_codes.NO_WALLET if not data_dir.is_initialized() else exit_codes.WRONG_KEY
         return fail(str(error), code)
     try:
+        from ui.start_phases import StartTalk, run_start
+
         talk = StartTalk(
             welcome=functools.partial(_announce_welcome, data_dir),
             wallet=functools.partial(_announce, data_dir),
