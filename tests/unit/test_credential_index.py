@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -143,3 +144,32 @@ async def test_content_tags_are_encrypted_not_plain(store: Store, tmp_path: Path
     raw = (tmp_path / "index.db").read_bytes()
     for secret in (b"Quantumphysics", b"quantum", b"Zebediah", b"zebe", b"did:key"):
         assert secret not in raw
+
+
+async def test_a_page_read_while_credentials_come_and_go_counts_what_it_lists(
+    tmp_path: Path,
+) -> None:
+    """The wallet's store has one connection: a page waits for a write's transaction, and
+    its total must still describe the items it returns (CI saw total 1 with no item)."""
+    uri = f"sqlite://{tmp_path}/one.db?max_connections=1"
+    store = await Store.provision(uri, "raw", Store.generate_raw_key())
+    try:
+        index = CredentialIndex(store)
+        await index.warm()
+        seen: list[tuple[int, int]] = []
+        for number in range(40):
+            added = asyncio.create_task(index.put(credential(number)))
+            await asyncio.sleep(number % 4 * 0.0005)  # the write's transaction may be open
+            page = await index.search(CredentialSearch())
+            await added
+            seen.append((page.total, len(page.items)))
+            assert await ids(index) == [credential(number).id]
+            removed = asyncio.create_task(index.remove(credential(number).id))
+            await asyncio.sleep(number % 4 * 0.0005)
+            page = await index.search(CredentialSearch())
+            await removed
+            seen.append((page.total, len(page.items)))
+            assert await ids(index) == []
+        assert all(total == listed for total, listed in seen), seen
+    finally:
+        await store.close()

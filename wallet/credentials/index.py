@@ -188,9 +188,13 @@ class CredentialIndex:
     async def _plain_page(self, search: CredentialSearch) -> CredentialPage:
         """Every credential, newest first: a slice of the order, fetched by name."""
         order = await self._ordered(search.sort)
-        items = await self._summaries(order.newest_first(search.offset, search.limit))
-        total, offset = len(order), search.offset
-        return CredentialPage(items=items, total=total, limit=search.limit, offset=offset)
+        # Read the slice and the length together: the fetch below may wait for a write's
+        # transaction (one connection), and the page must count what it lists. One removed
+        # meanwhile is missing from the items, so it is not counted either.
+        names, total = order.newest_first(search.offset, search.limit), len(order)
+        items = await self._summaries(names)
+        total -= len(names) - len(items)
+        return CredentialPage(items=items, total=total, limit=search.limit, offset=search.offset)
 
     async def _ordered(self, sort: CredentialSort = "issued") -> CredentialOrder:
         """The order in memory; read again if a write landed while it was being read."""
