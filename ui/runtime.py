@@ -35,7 +35,7 @@ from wallet.backup.auto import WalletBackups, plan_of
 from wallet.controller_store import ControllerStore
 from wallet.credentials.release import freeze_long_lived
 from wallet.holder_agent import start_holder_agent
-from wallet.provision import ensure_ui_token
+from wallet.provision import ensure_ui_token, finish_first_start
 from wallet.twin_guard import refuse_if_original_runs
 from wallet.wallet_key import WalletRecord, WalletSecret, write_private
 
@@ -104,6 +104,7 @@ async def _run_wallet(
             bus=bus,
         )
         client = AdminClient(agent.admin_url, agent.admin_key)
+        await finish_first_start(data_dir, record, client)
         store = await ControllerStore.open(data_dir, secret)
         services = WalletServices(
             data_dir, settings, record, agent, client, bus, store, trust=trust, demo=demo

@@ -17,6 +17,7 @@ from config.acapy_args import (
 from config.data_dir import DataDir
 from config.settings import WalletSettings
 from wallet.key_check import check_wallet_key
+from wallet.provision import key_store_of
 from wallet.wallet_key import WalletRecord, WalletSecret
 
 LOGGER = logging.getLogger(__name__)
@@ -68,11 +69,12 @@ async def start_holder_agent(
     webhook_url: str | None = None,
     webhook_secret: str | None = None,
     bus: EventBus | None = None,
-    check_key: bool = True,
 ) -> AcaPyProcess:
-    """Start the holder; a port taken between our pick and ACA-Py's bind is picked again."""
-    if check_key:
-        await check_wallet_key(data_dir.acapy_wallet_dir(record.wallet_name), secret)
+    """Start the holder; a port taken between our pick and ACA-Py's bind is picked again.
+
+    At the first start after `init` ACA-Py creates its store (`--auto-provision`).
+    """
+    await check_wallet_key(key_store_of(data_dir, record), secret)
     launch = holder_launch(data_dir, settings, record, secret)
     agent_secrets = AcaPySecrets(wallet_key=secret.key)
     if webhook_secret is not None:

@@ -1,23 +1,32 @@
-"""`learner-wallet init`: a new data dir, a new key, a provisioned store and subject DIDs."""
+"""`learner-wallet init`: a new data dir, a new key and the controller's store, in a second.
+
+ACA-Py is not started here: its first `start` creates its store (`--auto-provision`) and
+`finish_first_start` makes the subject DIDs. Until then the controller's store, made with
+the same key, is what a `start` checks the key against (see `key_store_of`).
+"""
 
 from __future__ import annotations
 
 import logging
 import secrets
 import shutil
+from pathlib import Path
 
 from agent.admin_client import AdminClient
 from agent.admin_models import DidCreateRequest
+from agent.ports import free_port
 from config.data_dir import DataDir
 from config.settings import load_settings
 from config.wallet_command import wallet_command
-from wallet.holder_agent import start_holder_agent
+from wallet.controller_store import ControllerStore
 from wallet.wallet_key import (
     PassphraseReader,
     WalletKeyError,
+    WalletRecord,
     forget_key,
     load_wallet_record,
     provision_key,
+    save_wallet_record,
     write_private,
 )
 
@@ -39,46 +48,65 @@ def ensure_ui_token(data_dir: DataDir) -> str:
     return token
 
 
-async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> dict[str, str]:
+async def init_wallet(data_dir: DataDir, read_passphrase: PassphraseReader) -> WalletRecord:
     """Create everything, or on failure remove what this call created so a retry starts clean."""
     if data_dir.wallet_file.exists() or data_dir.acapy_home.exists():
         raise WalletExistsError(
             f"a wallet already exists in {data_dir.root}; nothing was changed. "
             f"Use `{wallet_command(data_dir, 'start')}`, or choose another --data-dir"
         )
+    settings = load_settings(data_dir.config_file)  # a broken config.toml stops `init` early
     created_root = not data_dir.root.exists()
     data_dir.root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # A mediator invitation may be single-use: `init` must not spend it before `start`;
-    # without it, `init`'s one run of the agent receives nothing, so directly.
-    settings = load_settings(data_dir.config_file).model_copy(
-        update={"mediator_invitation": None, "delivery": "direct"}
-    )
     made: list[str] = []
     try:
         secret = provision_key(data_dir, read_passphrase)
         made.append("key")
         ensure_ui_token(data_dir)
-        record = load_wallet_record(data_dir)
-        agent = await start_holder_agent(data_dir, settings, record, secret, check_key=False)
-        try:
-            async with AdminClient(agent.admin_url, agent.admin_key) as client:
-                subject_dids = {
-                    key_type: (
-                        await client.create_did(
-                            DidCreateRequest(method="key", options={"key_type": key_type})
-                        )
-                    ).did
-                    for key_type in SUBJECT_KEY_TYPES
-                }
-        finally:
-            await agent.stop()
-        record.subject_dids = subject_dids
-        record.inbound_port = agent.launch.inbound_port
-        write_private(data_dir.wallet_file, record.model_dump_json(indent=2))
-        return subject_dids
+        store = await ControllerStore.open(data_dir, secret)
+        await store.close()
+        record = load_wallet_record(data_dir).model_copy(
+            update={
+                # Kept from now on, so peers' connections survive restarts (a configured
+                # port wins at each start, see holder_agent.inbound_port_of).
+                "inbound_port": settings.inbound_port or free_port(),
+                "agent_store_created": False,
+            }
+        )
+        save_wallet_record(data_dir, record)
+        return record
     except BaseException:
         _undo(data_dir, made, created_root)
         raise
+
+
+def key_store_of(data_dir: DataDir, record: WalletRecord) -> Path:
+    """The store a `start` checks the key against before ACA-Py opens its own with it.
+
+    ACA-Py's, once it exists. Before the first start only the controller's store exists;
+    after it, a missing ACA-Py store is an error (the check says so), never remade empty.
+    """
+    agent_store = data_dir.acapy_wallet_dir(record.wallet_name)
+    if record.agent_store_created or (agent_store / "sqlite.db").exists():
+        return agent_store
+    return data_dir.controller_store
+
+
+async def finish_first_start(data_dir: DataDir, record: WalletRecord, client: AdminClient) -> None:
+    """After ACA-Py has made its store: the subject DIDs, and `wallet.json` says it is made.
+
+    Runs at every start and does nothing once done; a start cut off half-way finishes it
+    next time. `record` is updated in place: the running wallet shares it.
+    """
+    if record.agent_store_created and all(record.subject_dids.get(k) for k in SUBJECT_KEY_TYPES):
+        return
+    for key_type in SUBJECT_KEY_TYPES:
+        if not record.subject_dids.get(key_type):
+            request = DidCreateRequest(method="key", options={"key_type": key_type})
+            record.subject_dids[key_type] = (await client.create_did(request)).did
+    record.agent_store_created = True
+    save_wallet_record(data_dir, record)
+    LOGGER.info("first start finished: ACA-Py's store and the subject DIDs are made")
 
 
 def _undo(data_dir: DataDir, made: list[str], created_root: bool) -> None:
@@ -86,10 +114,18 @@ def _undo(data_dir: DataDir, made: list[str], created_root: bool) -> None:
         forget_key(data_dir)
     for path in (data_dir.wallet_file, data_dir.ui_token_file):
         path.unlink(missing_ok=True)
+    shutil.rmtree(data_dir.controller_store, ignore_errors=True)
     shutil.rmtree(data_dir.acapy_home, ignore_errors=True)
     if created_root:
         shutil.rmtree(data_dir.root, ignore_errors=True)
     LOGGER.info("init failed; removed what it had created in %s", data_dir.root)
 
 
-__all__ = ["WalletExistsError", "WalletKeyError", "ensure_ui_token", "init_wallet"]
+__all__ = [
+    "WalletExistsError",
+    "WalletKeyError",
+    "ensure_ui_token",
+    "finish_first_start",
+    "init_wallet",
+    "key_store_of",
+]

@@ -54,6 +54,9 @@ class WalletRecord(BaseModel):
     subject_dids: dict[str, str] = Field(default_factory=dict)
     # DIDComm port chosen at init and kept, so connections survive restarts.
     inbound_port: int | None = Field(default=None, ge=1, le=65535)
+    # False from `init` until the first `start` has made ACA-Py's store: until then a
+    # missing store is expected, afterwards it means the store was lost (never remade empty).
+    agent_store_created: bool = True
     # Set by `restore`: the same keys live (or lived) in the installation named here.
     restored_from: RestoredFrom | None = None
 
@@ -182,8 +185,18 @@ def _keyring_user(data_dir: DataDir) -> str:
     return str(data_dir.root)
 
 
-def write_private(path: Path, text: str) -> None:
+def save_wallet_record(data_dir: DataDir, record: WalletRecord) -> None:
+    """Replace `wallet.json` in one step: a crash leaves the old file or the new, never half."""
+    partial = data_dir.wallet_file.with_name(f".{data_dir.wallet_file.name}.partial")
+    write_private(partial, record.model_dump_json(indent=2), sync=True)
+    os.replace(partial, data_dir.wallet_file)
+
+
+def write_private(path: Path, text: str, *, sync: bool = False) -> None:
     """Write a file readable by its owner only, created with that mode (no window)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())

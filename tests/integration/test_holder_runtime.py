@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shlex
 import signal
@@ -22,16 +23,37 @@ def _ready(cli: WalletCli) -> dict:
     return wait_for(lambda: (s := cli.status())["ready"] and s, "status ready")
 
 
-def test_init_provisions_subject_dids_and_refuses_to_run_twice(wallet_cli: WalletCli) -> None:
+def test_init_makes_the_key_and_refuses_to_run_twice(wallet_cli: WalletCli) -> None:
     wallet_file = wallet_cli.data_dir / "wallet.json"
+    made = json.loads(wallet_file.read_text())
+    assert made["agent_store_created"] is False and made["subject_dids"] == {}
+    assert not (wallet_cli.data_dir / "acapy").exists()  # ACA-Py makes it at the first start
     before = {p: p.read_bytes() for p in wallet_cli.data_dir.rglob("*") if p.is_file()}
-    assert '"ed25519": "did:key:z6Mk' in wallet_file.read_text()
-    assert '"bls12381g2": "did:key:zUC7' in wallet_file.read_text()
     again = wallet_cli.run("init")
     assert again.returncode == 8  # the data dir holds a wallet: not 3, which means "no wallet"
     assert "already exists" in again.stderr and "nothing was changed" in again.stderr
     after = {p: p.read_bytes() for p in wallet_cli.data_dir.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_the_first_start_makes_the_subject_dids_and_a_lost_store_stops_later_ones(
+    wallet_cli: WalletCli,
+) -> None:
+    port = json.loads((wallet_cli.data_dir / "wallet.json").read_text())["inbound_port"]
+    wallet_cli.start()
+    _ready(wallet_cli)
+    made = json.loads((wallet_cli.data_dir / "wallet.json").read_text())
+    assert made["agent_store_created"] is True and made["inbound_port"] == port
+    assert made["subject_dids"]["ed25519"].startswith("did:key:z6Mk")
+    assert made["subject_dids"]["bls12381g2"].startswith("did:key:zUC7")
+    assert wallet_cli.run("stop", timeout=60).returncode == 0
+    assert wallet_cli.process is not None and wallet_cli.process.wait(60) == 0
+    # Once made, ACA-Py's store is never made again empty: its loss is said, not hidden.
+    store = next((wallet_cli.data_dir / "acapy" / "wallet").glob("*/sqlite.db"))
+    store.rename(store.with_name("moved-away.db"))
+    lost = wallet_cli.run("start", timeout=60)
+    assert lost.returncode != 0 and "is missing" in lost.stderr, lost.stderr
+    assert not store.exists()
 
 
 def test_start_ready_stop_leaves_no_process_behind(wallet_cli: WalletCli) -> None:

@@ -119,12 +119,12 @@ def test_init_says_where_the_key_is_and_the_exact_next_command(
 ) -> None:
     wallet = DataDir(tmp_path / "new wallet")
 
-    async def made(data_dir: DataDir, _reader: object) -> dict[str, str]:
-        """Stands in for provisioning (ACA-Py is not started in unit tests)."""
+    async def made(data_dir: DataDir, _reader: object) -> WalletRecord:
+        """Stands in for `init_wallet` so both ways of keeping the key can be named."""
         data_dir.root.mkdir()
         record = WalletRecord(wallet_name="w", key_storage=storage, created=datetime.now(UTC))
         data_dir.wallet_file.write_text(record.model_dump_json())
-        return {"ed25519": "did:key:z6Mk"}
+        return record
 
     monkeypatch.setattr(lifecycle, "init_wallet", made)
     assert lifecycle.init(wallet) == exit_codes.OK
@@ -142,14 +142,7 @@ def test_init_in_the_env_dir_names_the_plain_command(
     wallet = DataDir(tmp_path / "env wallet")
     monkeypatch.setenv(HOME_VARIABLE, str(wallet.root))
 
-    async def made(data_dir: DataDir, _reader: object) -> dict[str, str]:
-        data_dir.root.mkdir()
-        record = WalletRecord(wallet_name="w", key_storage="keyring", created=datetime.now(UTC))
-        data_dir.wallet_file.write_text(record.model_dump_json())
-        return {}
-
-    monkeypatch.setattr(lifecycle, "init_wallet", made)
-    assert lifecycle.init(wallet) == exit_codes.OK
+    assert lifecycle.init(wallet) == exit_codes.OK  # the real `init` (test keyring, no ACA-Py)
     next_line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("Next: "))
     assert "--data-dir" not in next_line and next_line.endswith(" start")
 

@@ -21,7 +21,6 @@ from wallet.wallet_key import (
     PASSPHRASE_VARIABLE,
     WalletKeyError,
     load_key,
-    load_wallet_record,
 )
 
 if TYPE_CHECKING:  # the web runtime loads only for `start`: backup, stop, status stay quick
@@ -48,26 +47,19 @@ def fail(message: str, code: int) -> int:
 
 def init(data_dir: DataDir) -> int:
     try:
-        subject_dids = asyncio.run(init_wallet(data_dir, read_passphrase))
+        record = asyncio.run(init_wallet(data_dir, read_passphrase))
     except WalletExistsError as error:
         return fail(str(error), exit_codes.DATA_DIR_TAKEN)
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except SettingsError as error:
         return fail(str(error), exit_codes.BAD_SETTINGS)
-    except PortInUseError as error:
-        return fail(str(error), exit_codes.PORT_IN_USE)
-    except AcaPyStartError as error:
-        return fail(f"could not create the wallet: {error}", exit_codes.FAILED)
-    record = load_wallet_record(data_dir)
     key = (
         "the key is kept in the OS keyring"
         if record.key_storage == "keyring"
         else "the key comes from your passphrase"
     )
     print(f"Created a wallet in {data_dir.root} ({key}).")
-    for key_type, did in subject_dids.items():
-        print(f"  {key_type} subject DID: {did}")
     print(f"Next: {wallet_command(data_dir, 'start')}")
     return exit_codes.OK
 

@@ -41,3 +41,7 @@ def is_disk_full(error: BaseException) -> bool:
     if isinstance(error, OSError):
         return error.errno in DISK_FULL_ERRNOS
     return "disk is full" in str(error).lower() or "disk full" in str(error).lower()
+
+
+class NeverStarted(BackupError):
+    """`init` made the wallet, but ACA-Py's store comes with the first `start`."""

@@ -29,7 +29,7 @@ from config.data_dir import DataDir
 from config.settings import SettingsError, load_settings
 from wallet.backup.archive import BackupKey, write_backup
 from wallet.backup.crypto import CHUNK_SIZE
-from wallet.backup.errors import BackupError, DiskFull, is_disk_full
+from wallet.backup.errors import BackupError, DiskFull, NeverStarted, is_disk_full
 from wallet.backup.manifest import MEMBER_NAMES, Manifest, Member, Role, SourceWallet, file_digest
 from wallet.key_check import store_uri
 from wallet.wallet_key import WalletSecret, load_wallet_record
@@ -66,6 +66,11 @@ async def make_backup(
     (a write after that is lost). Another process may run the wallet meanwhile.
     """
     record = load_wallet_record(data_dir)
+    if not record.agent_store_created:
+        raise NeverStarted(
+            "this wallet has not been started yet, so it holds nothing to back up; "
+            "start it once, then back it up"
+        )
     acapy_dir = data_dir.acapy_wallet_dir(record.wallet_name)
     _check_space(out.parent, [acapy_dir, data_dir.controller_store])
     _remove_leftovers(out)

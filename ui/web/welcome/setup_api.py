@@ -15,8 +15,6 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from agent.ports import PortInUseError
-from agent.process import AcaPyStartError
 from config.settings import SettingsError
 from ui.restore_notes import NOTE_PREFIX, restore_notes
 from ui.web.errors import ApiError, Words, words_of
@@ -68,7 +66,7 @@ async def new_wallet(request: web.Request) -> web.Response:
             await init_wallet(state.data_dir, lambda _prompt: passphrase or "")
         except WalletExistsError:
             raise ApiError(409, "wallet_exists") from None
-        except (WalletKeyError, SettingsError, PortInUseError, AcaPyStartError) as error:
+        except (WalletKeyError, SettingsError) as error:
             raise ApiError(500, "new_wallet_failed", detail=str(error)) from None
         words = words_of(request)
         storage = load_wallet_record(state.data_dir).key_storage
