@@ -160,9 +160,6 @@ class WalletHolder:
     def ui_url(self) -> str:
         return str(self.run_facts()["ui_url"]).rstrip("/")
 
-    def subject_dids(self) -> dict[str, str]:
-        return dict(json.loads((self.data_dir / "wallet.json").read_text())["subject_dids"])
-
     async def api(self, method: str, path: str, body: Any = None) -> Any:
         """One JSON API call; raises with the wallet's JSON error on anything but 2xx."""
         if self._session is None or self._session.closed:

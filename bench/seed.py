@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.admin_client import AdminApiError
+from agent.admin_models import DidCreateRequest
 from bench.flows import ISSUE, offer
 from bench.holders import WalletHolder
 from bench.hooks import HookBoard, state_is
@@ -148,8 +149,11 @@ async def _seed_anoncreds(hooks: HookBoard, peers: Peers, connection_id: str, co
 
 
 async def _seed_w3c(wallet: WalletHolder, peers: Peers, count: int) -> None:
-    holder_did = wallet.subject_dids()["ed25519"]
     admin = wallet.acapy_admin()
+    # One subject for all seeded credentials: the wallet makes one per accepted offer, but
+    # these are stored straight into ACA-Py (what a list or search reads is the same).
+    made = await admin.create_did(DidCreateRequest(method="key", options={"key_type": "ed25519"}))
+    holder_did = made.did
     queue: asyncio.Queue[int] = asyncio.Queue()
     for index in range(count):
         queue.put_nowait(index)

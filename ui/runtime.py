@@ -104,7 +104,7 @@ async def _run_wallet(
             bus=bus,
         )
         client = AdminClient(agent.admin_url, agent.admin_key)
-        await finish_first_start(data_dir, record, client)
+        finish_first_start(data_dir, record, agent.launch.inbound_port)
         store = await ControllerStore.open(data_dir, secret)
         services = WalletServices(
             data_dir, settings, record, agent, client, bus, store, trust=trust, demo=demo

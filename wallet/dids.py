@@ -83,7 +83,8 @@ async def list_wallet_dids(client: AdminClient, record: WalletRecord) -> list[Wa
             uses.append(
                 DidUse(
                     kind="w3c_subject",
-                    description=f"subject of new W3C credentials ({subject_of[info.did]} proofs)",
+                    # Wallets made before each credential got its own DID (holder_did.py).
+                    description=f"subject of earlier W3C credentials ({subject_of[info.did]})",
                 )
             )
         uses += [

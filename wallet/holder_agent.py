@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from agent.events import EventBus
-from agent.ports import free_port, port_or_free
+from agent.ports import PortInUseError, free_port, port_or_free
 from agent.process import AcaPyProcess, AcaPySecrets, AcaPyStartError, log_path
 from config.acapy_args import (
     HANDLED_INBOUND_TRANSPORT,
@@ -22,6 +22,9 @@ from wallet.wallet_key import WalletRecord, WalletSecret
 
 LOGGER = logging.getLogger(__name__)
 PORT_ATTEMPTS = 3
+# ACA-Py at debug level logs every message it decrypts, credential values and message
+# texts included: the learner's "debug" details the wallet's own log, ACA-Py's stays at info.
+AGENT_LOG_LEVEL = {"debug": "info"}
 
 
 def holder_launch(
@@ -39,7 +42,7 @@ def holder_launch(
         log_file=log_path(data_dir.logs, "holder"),
         derivation=secret.derivation,
         endpoint=settings.endpoint,
-        log_level=settings.log_level,
+        log_level=AGENT_LOG_LEVEL.get(settings.log_level, settings.log_level),
         plugins=HOLDER_PLUGINS,
         extra_args=holder_extra_args(settings) + delivery_args(settings),
         inbound_transport=HANDLED_INBOUND_TRANSPORT,
@@ -55,8 +58,13 @@ def inbound_port_of(settings: WalletSettings, record: WalletRecord) -> int:
     """The configured port, else the one kept since `init`: peers' connections point at it."""
     if settings.inbound_port:
         return port_or_free(settings.inbound_port, "LEARNER_WALLET_INBOUND_PORT")
-    if record.inbound_port:
+    if record.inbound_port and record.agent_store_created:
         return port_or_free(record.inbound_port, "LEARNER_WALLET_INBOUND_PORT")
+    if record.inbound_port:  # chosen by `init`, known to no peer yet: another serves too
+        try:
+            return port_or_free(record.inbound_port, "LEARNER_WALLET_INBOUND_PORT")
+        except PortInUseError:
+            return free_port()
     return free_port()
 
 
@@ -91,7 +99,9 @@ async def start_holder_agent(
             await agent.start()
             return agent
         except AcaPyStartError as error:
-            chose_inbound = not (settings.inbound_port or record.inbound_port)
+            chose_inbound = not settings.inbound_port and (
+                not record.inbound_port or not record.agent_store_created
+            )
             if not error.port_in_use or attempt == PORT_ATTEMPTS:
                 raise
             LOGGER.info("a port was taken before ACA-Py could bind it; picking new ones")

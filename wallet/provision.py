@@ -1,8 +1,9 @@
 """`learner-wallet init`: a new data dir, a new key and the controller's store, in a second.
 
-ACA-Py is not started here: its first `start` creates its store (`--auto-provision`) and
-`finish_first_start` makes the subject DIDs. Until then the controller's store, made with
-the same key, is what a `start` checks the key against (see `key_store_of`).
+ACA-Py is not started here: its first `start` creates its store (`--auto-provision`).
+Until then the controller's store, made with the same key, is what a `start` checks the
+key against (see `key_store_of`). W3C credentials get a subject DID each when they are
+accepted (protocols/issuance/holder_did.py), so there are no DIDs to make here.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import secrets
 import shutil
 from pathlib import Path
 
-from agent.admin_client import AdminClient
-from agent.admin_models import DidCreateRequest
 from agent.ports import free_port
 from config.data_dir import DataDir
 from config.settings import load_settings
@@ -31,8 +30,6 @@ from wallet.wallet_key import (
 )
 
 LOGGER = logging.getLogger(__name__)
-# did:key subjects for W3C credentials: Ed25519 proofs and BBS+ selective disclosure.
-SUBJECT_KEY_TYPES = ("ed25519", "bls12381g2")
 
 
 class WalletExistsError(Exception):
@@ -92,21 +89,16 @@ def key_store_of(data_dir: DataDir, record: WalletRecord) -> Path:
     return data_dir.controller_store
 
 
-async def finish_first_start(data_dir: DataDir, record: WalletRecord, client: AdminClient) -> None:
-    """After ACA-Py has made its store: the subject DIDs, and `wallet.json` says it is made.
+def finish_first_start(data_dir: DataDir, record: WalletRecord, inbound_port: int) -> None:
+    """Once ACA-Py runs, its store exists: from now on its loss stops a start, and its
+    DIDComm port is kept (peers' connections point at it; `init`'s pick may have been taken).
 
-    Runs at every start and does nothing once done; a start cut off half-way finishes it
-    next time. `record` is updated in place: the running wallet shares it.
+    `record` is updated in place: the running wallet shares it.
     """
-    if record.agent_store_created and all(record.subject_dids.get(k) for k in SUBJECT_KEY_TYPES):
-        return
-    for key_type in SUBJECT_KEY_TYPES:
-        if not record.subject_dids.get(key_type):
-            request = DidCreateRequest(method="key", options={"key_type": key_type})
-            record.subject_dids[key_type] = (await client.create_did(request)).did
-    record.agent_store_created = True
-    save_wallet_record(data_dir, record)
-    LOGGER.info("first start finished: ACA-Py's store and the subject DIDs are made")
+    if not record.agent_store_created:
+        record.agent_store_created = True
+        record.inbound_port = inbound_port
+        save_wallet_record(data_dir, record)
 
 
 def _undo(data_dir: DataDir, made: list[str], created_root: bool) -> None:

@@ -87,6 +87,7 @@ def _view(
         reasons=reasons,
         will_see=_selected(candidate, matches) if derived else _whole(candidate),
         whole_credential=not derived,
+        linkable="fixed_ids" if derived else "whole",
         statement=SELECTIVE
         if derived
         else WHOLE_NOT_LIMITED

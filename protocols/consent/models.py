@@ -104,6 +104,9 @@ class ProvenFact(_Model):
     words: str | None = None  # None in prompts stored before it existed
 
 
+type Linkable = Literal["whole", "fixed_ids"]
+
+
 class CandidateView(_Model):
     """One credential that could answer an item, and what using it would share."""
 
@@ -120,6 +123,9 @@ class CandidateView(_Model):
     only_proven: list[ProvenFact] = Field(default_factory=list)
     whole_credential: bool = False
     statement: str | None = None
+    # What lets verifiers recognise this credential when it is shown again (None: nothing,
+    # as with AnonCreds): "whole", shared as issued; "fixed_ids", its id and subject DID.
+    linkable: Linkable | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property

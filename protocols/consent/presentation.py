@@ -16,7 +16,6 @@ from .models import (
     ItemKind,
     PromptItem,
 )
-from .prompt import MIXED_SUBJECTS
 
 MAX_SELF_ATTESTED = 1000
 
@@ -63,7 +62,6 @@ def chosen(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[str, ItemCh
         choice = _with_prompt_id(item, choice)
         _check_choice(item, choice)
         answered[item.referent] = choice
-    _check_subjects(prompt, answered)
     _check_picks(prompt, answered)
     return answered
 
@@ -93,7 +91,30 @@ def presentation_body(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[
             if item.kind is ItemKind.INPUT_DESCRIPTOR
         }
         body["dif"] = {"record_ids": record_ids}
+        signer = _presentation_signer(prompt, answered)
+        if signer:
+            body["dif"]["issuer_id"] = signer
     return body
+
+
+def _presentation_signer(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> str | None:
+    """The DID to sign a DIF presentation with when its credentials have different subjects.
+
+    Each W3C credential has its own subject DID (unlinkable by default), and ACA-Py signs a
+    presentation with one key: on its own it refuses credentials of different subjects. The
+    first credential's subject signs; the verifier sees every chosen credential anyway.
+    None when one subject DID is common to all (ACA-Py finds it itself).
+    """
+    subjects = [
+        [s for s in view.subject_ids if s.startswith("did:")]
+        for item in prompt.items
+        if item.kind is ItemKind.INPUT_DESCRIPTOR
+        and (choice := answered.get(item.referent)) is not None
+        and (view := view_of(item, choice)) is not None
+    ]
+    if not subjects or set.intersection(*(set(ids) for ids in subjects)):
+        return None
+    return subjects[0][0] if subjects[0] else None
 
 
 def view_of(item: PromptItem, choice: ItemChoice) -> CandidateView | None:
@@ -148,18 +169,6 @@ def _check_typed(item: PromptItem, choice: ItemChoice) -> None:
         )
     if not choice.revealed:
         raise DecisionError(f"A typed value for '{item.title}' is always shown to the verifier.")
-
-
-def _check_subjects(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> None:
-    common: set[str] | None = None
-    for item in prompt.items:
-        choice = answered.get(item.referent)
-        view = view_of(item, choice) if choice and item.kind is ItemKind.INPUT_DESCRIPTOR else None
-        if view is not None:
-            ids = set(view.subject_ids)
-            common = ids if common is None else common & ids
-    if common is not None and not common:
-        raise DecisionError(MIXED_SUBJECTS)
 
 
 def _check_picks(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> None:

@@ -15,10 +15,6 @@ from .validation import over_asking, parse_request
 
 MAX_TEXT = 500
 NOT_A_WORD = re.compile(r"[\W_]+")
-MIXED_SUBJECTS = (
-    "The credentials this request needs are bound to different DIDs of yours; the wallet "
-    "can sign one presentation with only one of them."
-)
 
 
 def build_prompt(
@@ -43,14 +39,11 @@ def build_prompt(
     items: list[PromptItem] = []
     if request.anoncreds:
         items += anoncreds_items(request.anoncreds, found.anoncreds, trust_list)
-    errors: list[str] = []
     if request.dif:
         dif = dif_items(request.dif, found.w3c, trust_list, now or datetime.now(UTC))
-        dif, subject_error = with_subject_defaults(dif)
-        items += dif
-        errors += [subject_error] if subject_error else []
+        items += with_newest_defaults(dif)
     rules = pick_rules(request)
-    errors = _item_errors(items, rules) + errors
+    errors = _item_errors(items, rules)
     options = request.dif.options if request.dif else None
     return ConsentPrompt(
         exchange_id=request.exchange_id,
@@ -68,26 +61,20 @@ def build_prompt(
     )
 
 
-def with_subject_defaults(items: list[PromptItem]) -> tuple[list[PromptItem], str | None]:
-    """Default to credentials of one subject DID: ACA-Py signs a DIF VP with one key."""
-    usable = {i.referent: [c for c in i.candidates if c.usable] for i in items}
-    subjects = {s for views in usable.values() for v in views for s in v.subject_ids}
-    if not subjects:
-        return items, None
+def with_newest_defaults(items: list[PromptItem]) -> list[PromptItem]:
+    """Default to the newest usable credential of each item (candidates come sorted so).
 
-    def coverage(subject: str) -> tuple[int, float]:
-        covered = [v for views in usable.values() for v in views if subject in v.subject_ids]
-        newest = max((v.issued.timestamp() for v in covered if v.issued), default=0.0)
-        items_covered = sum(any(subject in v.subject_ids for v in vs) for vs in usable.values())
-        return items_covered, newest
-
-    best = max(sorted(subjects), key=coverage)
-    updated = []
-    for item in items:
-        chosen = next((v for v in usable[item.referent] if best in v.subject_ids), None)
-        updated.append(item.model_copy(update={"default_credential_id": _id(chosen)}))
-    uncovered = [i for i in updated if usable[i.referent] and not i.default_credential_id]
-    return updated, MIXED_SUBJECTS if any(i.required for i in uncovered) else None
+    Each W3C credential has its own subject DID (issuance/holder_did.py); credentials of
+    different subjects go in one presentation signed by one of them (presentation.py).
+    """
+    return [
+        item.model_copy(
+            update={
+                "default_credential_id": _id(next((v for v in item.candidates if v.usable), None))
+            }
+        )
+        for item in items
+    ]
 
 
 def pick_rules(request: ProofRequest) -> list[PickRule]:

@@ -32,7 +32,6 @@ def offer_inbox(services: WalletServices) -> OfferInbox:
         services.offers = OfferInbox(
             services.client,
             services.settings,
-            services.record,
             OfferNotes(services.store),
             services.bus,
             connection_cache(services),

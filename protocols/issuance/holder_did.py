@@ -1,14 +1,15 @@
-"""Which of the learner's DIDs becomes the subject of a W3C credential.
+"""The learner's DID that becomes the subject of one W3C credential: a new one each time.
 
 ACA-Py signs later presentations with the subject DID's key, so the key type must suit the
 proof: Ed25519 signatures need an ed25519 did:key, BBS+ selective disclosure a bls12381g2 one.
+A DID made for each credential means two credentials shown to two verifiers share no
+subject id: they cannot be linked by it (DESIGN: unlinkable by default).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-
-from agent.admin_models import DidInfo
+from agent.admin_client import AdminClient
+from agent.admin_models import DidCreateRequest
 
 KEY_TYPE_BY_PROOF = {
     "Ed25519Signature2020": "ed25519",
@@ -32,19 +33,8 @@ def key_type_for_proof(proof_type: str | None) -> str:
     return key_type
 
 
-def choose_holder_did(
-    proof_type: str | None,
-    subject_dids: Mapping[str, str],
-    wallet_dids: Iterable[DidInfo] = (),
-) -> str:
-    """The wallet's subject DID for the proof's key type, else any did:key of that type."""
+async def new_holder_did(client: AdminClient, proof_type: str | None) -> str:
+    """A did:key made for one credential, of the key type its proof needs."""
     key_type = key_type_for_proof(proof_type)
-    if subject_dids.get(key_type):
-        return subject_dids[key_type]
-    for info in wallet_dids:
-        if info.method == "key" and info.key_type == key_type and info.did.startswith("did:key:"):
-            return info.did
-    raise HolderDidError(
-        f"the wallet has no {key_type} did:key to receive a {proof_type} credential; "
-        f'create one with POST /api/dids {{"method": "key", "key_type": "{key_type}"}}'
-    )
+    request = DidCreateRequest(method="key", options={"key_type": key_type})
+    return (await client.create_did(request)).did

@@ -31,11 +31,10 @@ from protocols.issuance.errors import (
 )
 from protocols.issuance.failure_reasons import resolution_problem, store_failure, why_unstorable
 from protocols.issuance.hints import KnownExchanges
-from protocols.issuance.holder_did import HolderDidError, choose_holder_did, key_type_for_proof
+from protocols.issuance.holder_did import HolderDidError, new_holder_did
 from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
 from protocols.issuance.notes import OfferNotes, accepted, failed
 from protocols.issuance.offer_view import offer_body, offer_view
-from wallet.wallet_key import WalletRecord
 
 LOGGER = logging.getLogger(__name__)
 LIST_PAGE = 1000
@@ -49,7 +48,6 @@ class OfferInbox:
         self,
         client: AdminClient,
         settings: WalletSettings,
-        record: WalletRecord,
         notes: OfferNotes,
         bus: EventBus,
         connections: ConnectionCache | None = None,
@@ -57,7 +55,6 @@ class OfferInbox:
         self._client = client
         self._connections = connections or ConnectionCache(client)
         self._settings = settings
-        self._record = record
         self._notes = notes
         self._bus = bus
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -105,7 +102,7 @@ class OfferInbox:
             await self._awaiting_changed.wait()
 
     async def accept(self, cred_ex_id: str, *, auto: bool = False) -> CredentialOffer:
-        """Request the credential; W3C credentials are bound to a subject DID of the right key."""
+        """Request the credential; a W3C one is bound to a new subject DID of the right key."""
         async with self._locks[cred_ex_id]:
             # The offer as last read (by its webhook) if still open: ACA-Py itself refuses
             # a request for an exchange that moved on since, and that refusal is shown.
@@ -289,10 +286,7 @@ class OfferInbox:
                 f"offer {offer.id} uses a credential format this wallet cannot store"
             )
         try:
-            key_type_for_proof(offer.proof_type)
-            subject_dids = self._record.subject_dids
-            wallet_dids = [] if len(subject_dids) >= 2 else await self._client.list_dids()
-            return choose_holder_did(offer.proof_type, subject_dids, wallet_dids)
+            return await new_holder_did(self._client, offer.proof_type)
         except HolderDidError as error:
             raise OfferUnsupported(str(error)) from None
 

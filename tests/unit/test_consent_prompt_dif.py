@@ -3,6 +3,7 @@
 from typing import Any
 
 from protocols.consent import ConsentPrompt, build_prompt, parse_request
+from protocols.consent.presentation import default_decision, presentation_body
 from tests.unit.test_consent_fixtures import (
     HOLDER_BLS,
     HOLDER_ED,
@@ -167,30 +168,31 @@ def _two_descriptors() -> dict[str, Any]:
     return request
 
 
-def test_two_descriptors_two_credentials_same_subject() -> None:
+def test_two_descriptors_default_to_the_newest_credential_each() -> None:
     badge = w3c_credential("vc-badge", type_="CourseBadge", extra={"course": "Rust 101"})
     prompt = _prompt(_two_descriptors(), [*dif_candidates(), badge])
     assert prompt.answerable
-    assert [i.default_credential_id for i in prompt.items] == ["vc-new", "vc-badge"]
-
-
-def test_defaults_stay_on_one_subject_did() -> None:
-    badge = w3c_credential(
-        "vc-badge", "Ed25519Signature2018", HOLDER_ED, type_="CourseBadge", extra={"course": "x"}
-    )
-    prompt = _prompt(_two_descriptors(), [*dif_candidates(), badge])
-    assert prompt.answerable
+    # vc-ed (2024-08) is newer than vc-new (2024-07); subjects no longer steer the default.
     assert [i.default_credential_id for i in prompt.items] == ["vc-ed", "vc-badge"]
 
 
-def test_credentials_of_different_subjects_cannot_be_combined() -> None:
+def test_credentials_of_different_subjects_go_in_one_presentation_signed_by_the_first() -> None:
+    """Each credential has its own subject DID: ACA-Py alone would refuse to combine them."""
     badge = w3c_credential(
         "vc-badge", "Ed25519Signature2018", HOLDER_ED, type_="CourseBadge", extra={"course": "x"}
     )
     degree = w3c_credential("vc-new")
     prompt = _prompt(_two_descriptors(), [degree, badge])
-    assert not prompt.answerable
-    assert "different DIDs" in prompt.errors[0]
+    assert prompt.answerable, prompt.errors
+    body = presentation_body(prompt, default_decision(prompt))
+    assert body["dif"]["record_ids"] == {"degree_input": ["vc-new"], "badge_input": ["vc-badge"]}
+    assert body["dif"]["issuer_id"] == HOLDER_BLS
+
+
+def test_one_subject_for_all_leaves_the_signer_to_aca_py() -> None:
+    prompt = _prompt(candidates=dif_candidates())
+    body = presentation_body(prompt, default_decision(prompt))
+    assert "issuer_id" not in body["dif"]
 
 
 def test_pick_rules_make_descriptors_optional() -> None:

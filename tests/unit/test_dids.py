@@ -70,7 +70,7 @@ async def test_list_shows_subjects_connections_and_credentials(admin, client) ->
     by_did = {d.did: d for d in dids}
     assert [u.kind for u in by_did[ED].uses] == ["w3c_subject", "credential"]
     assert by_did[ED].uses[1].ref == "vc1" and "Data Literacy" in by_did[ED].uses[1].description
-    assert by_did[BLS].uses[0].description == "subject of new W3C credentials (bls12381g2 proofs)"
+    assert by_did[BLS].uses[0].description == "subject of earlier W3C credentials (bls12381g2)"
     peer = by_did[PEER_SHORT]
     assert (peer.method, peer.long_form) == ("peer", PEER_LONG)
     assert [(u.kind, u.ref) for u in peer.uses] == [("connection", "c1")]

@@ -27,9 +27,8 @@ from tests.unit.offer_fakes import (
     ld_record,
 )
 from wallet.controller_store import ControllerStore
-from wallet.wallet_key import WalletRecord, WalletSecret
+from wallet.wallet_key import WalletSecret
 
-SUBJECTS = {"ed25519": "did:key:z6MkLearner", "bls12381g2": "did:key:zUC7Learner"}
 SECRET = WalletSecret(key=Store.generate_raw_key(), derivation="RAW")
 
 
@@ -46,11 +45,8 @@ class Harness:
         """A fresh inbox on the same data dir, as after a restart of the wallet."""
         store = await ControllerStore.open(self.data_dir, SECRET)
         self.stores.append(store)
-        record = WalletRecord(
-            wallet_name="w", key_storage="keyring", created=datetime.now(UTC), subject_dids=SUBJECTS
-        )
         wallet_settings = WalletSettings(**settings)  # type: ignore[arg-type]
-        return OfferInbox(self.client, wallet_settings, record, OfferNotes(store), self.bus)
+        return OfferInbox(self.client, wallet_settings, OfferNotes(store), self.bus)
 
     async def close(self) -> None:
         for store in self.stores:
@@ -69,23 +65,24 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 @pytest.mark.parametrize(
-    ("proof_type", "subject"),
-    [
-        ("Ed25519Signature2020", SUBJECTS["ed25519"]),
-        ("BbsBlsSignature2020", SUBJECTS["bls12381g2"]),
-    ],
+    ("proof_type", "key_type"),
+    [("Ed25519Signature2020", "ed25519"), ("BbsBlsSignature2020", "bls12381g2")],
 )
-async def test_accepting_an_ld_proof_offer_binds_the_subject_of_its_key_type(
-    harness: Harness, proof_type: str, subject: str
+async def test_each_ld_proof_offer_gets_a_new_subject_did_of_its_key_type(
+    harness: Harness, proof_type: str, key_type: str
 ) -> None:
     harness.admin.offer(detail(ld_record("l1", proof_type)))
-    offer = await (await harness.inbox()).accept("l1")
-    assert harness.admin.requests == [("l1", {"holder_did": subject})]
-    assert (offer.state, offer.holder_did, offer.issuer_label) == (
-        "accepted",
-        subject,
-        "Open Learning",
-    )
+    harness.admin.offer(detail(ld_record("l2", proof_type)))
+    inbox = await harness.inbox()
+    first, second = await inbox.accept("l1"), await inbox.accept("l2")
+    made = [body["options"]["key_type"] for body in harness.admin.created_dids]
+    assert made == [key_type, key_type]
+    assert first.holder_did and second.holder_did and first.holder_did != second.holder_did
+    assert harness.admin.requests == [
+        ("l1", {"holder_did": first.holder_did}),
+        ("l2", {"holder_did": second.holder_did}),
+    ]
+    assert (first.state, first.issuer_label) == ("accepted", "Open Learning")
 
 
 async def test_accepting_anoncreds_sends_an_empty_request(harness: Harness) -> None:

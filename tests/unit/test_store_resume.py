@@ -29,6 +29,7 @@ from protocols.recovery import recovery_flow
 from protocols.wallet_services import WalletServices
 from tests.unit.offer_fakes import FakeHolderAdmin, anoncreds_record, detail, ld_record
 from tests.unit.test_offers_inbox import Harness
+from wallet.wallet_key import WalletRecord
 
 LONG_AGO = "2020-01-01T00:00:00.000000Z"
 DEADLINE = 10.0
@@ -192,11 +193,11 @@ async def test_recovery_runs_at_start_after_acapy_restarts_and_when_the_mediator
 ) -> None:
     admin = admin_of(harness)
     first = admin.received(detail(ld_record("c1")))
-    inbox = await harness.inbox()
+    await harness.inbox()  # opens the controller store the services use (harness.stores)
     services = WalletServices(
         data_dir=harness.data_dir,
         settings=WalletSettings(),
-        record=inbox._record,
+        record=WalletRecord(wallet_name="w", key_storage="keyring", created=datetime.now(UTC)),
         agent=None,  # type: ignore[arg-type]  # the flow never touches the process
         client=harness.client,
         bus=harness.bus,
