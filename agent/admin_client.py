@@ -182,6 +182,11 @@ class AdminClient:
         """Forget one connection record (ACA-Py keeps any out-of-band record it came from)."""
         await self.request("DELETE", f"/connections/{quote(connection_id, safe='')}")
 
+    async def send_basic_message(self, connection_id: str, content: str) -> None:
+        """Send a basic message (RFC 0095); ACA-Py sends nothing on a connection not ready."""
+        path = f"/connections/{quote(connection_id, safe='')}/send-message"
+        await self.request("POST", path, json={"content": content})
+
     async def list_anoncreds_credentials(
         self, *, offset: int = 0, limit: int = 100, wql: str | None = None
     ) -> list[AnonCredsCredentialInfo]:

@@ -4,6 +4,10 @@ Offers, stored credentials and proof requests all show who the peer is (its labe
 DID). An active connection's label and DIDs do not change, so the record is kept once it
 is active and forgotten whenever a `connections` event names it (a state change, a
 deletion) — `watch` does that from the event bus. Records not yet active are never kept.
+
+The learner may give a connection a name of their own (kept by the wallet, see
+`protocols/connections/names.py`); `label` answers with it, so every screen that names the
+peer through the cache shows the learner's name.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class ConnectionCache:
     def __init__(self, client: AdminClient) -> None:
         self._client = client
         self._kept: dict[str, ConnectionRecord] = {}
+        self._names: dict[str, str] = {}
 
     async def get(self, connection_id: str) -> ConnectionRecord:
         """The record; raises AdminApiError like `AdminClient.connection` when unreadable."""
@@ -40,13 +45,34 @@ class ConnectionCache:
         return record
 
     async def label(self, connection_id: str | None) -> str | None:
-        """The peer's label, or None when there is no connection or it cannot be read."""
+        """The learner's name for the peer, else its own label; None when there is no
+        connection or it cannot be read."""
         if not connection_id:
             return None
+        if connection_id in self._names:
+            return self._names[connection_id]
         try:
             return (await self.get(connection_id)).their_label
         except AdminApiError:
             return None
+
+    def display_label(self, record: ConnectionRecord) -> str | None:
+        """The label to show for a record already read: the learner's name wins."""
+        return self._names.get(record.connection_id) or record.their_label
+
+    def name_of(self, connection_id: str) -> str | None:
+        return self._names.get(connection_id)
+
+    def set_names(self, names: dict[str, str]) -> None:
+        """Take the learner's names as stored (at start-up)."""
+        self._names = dict(names)
+
+    def set_name(self, connection_id: str, name: str | None) -> None:
+        """One rename (or, with None, back to the peer's own label)."""
+        if name:
+            self._names[connection_id] = name
+        else:
+            self._names.pop(connection_id, None)
 
     def forget(self, connection_id: str) -> None:
         self._kept.pop(connection_id, None)

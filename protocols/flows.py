@@ -13,6 +13,7 @@ from typing import Any
 from protocols.connections.own_invitation_expiry import own_invitations_flow
 from protocols.delivery import delivery_flow
 from protocols.issuance.flow import offers_flow
+from protocols.messages.inbound import messages_flow
 from protocols.peers import connection_cache_flow
 from protocols.presentation.flow import presentation_flow
 from protocols.recovery import recovery_flow
@@ -32,4 +33,5 @@ FLOWS: list[Flow] = [
     own_invitations_flow,
     delivery_flow,
     recovery_flow,
+    messages_flow,
 ]

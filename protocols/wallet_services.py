@@ -23,6 +23,7 @@ from wallet.wallet_key import WalletRecord
 if TYPE_CHECKING:
     from protocols.delivery import DeliveryStatus
     from protocols.issuance.inbox import OfferInbox
+    from protocols.messages.book import MessageBook
     from wallet.backup.auto import WalletBackups
     from wallet.credentials.stored import StoredCredentials
 
@@ -45,3 +46,4 @@ class WalletServices:
     connections: ConnectionCache | None = None  # made by protocols.peers.connection_cache
     delivery: DeliveryStatus | None = None  # kept by protocols.delivery
     backups: WalletBackups | None = None  # made and run by ui/runtime.py
+    messages: MessageBook | None = None  # made by protocols.messages.inbound.message_book

@@ -167,7 +167,8 @@ async def _verifier(
     if connection is None:
         return verifier_info(None, None, trust)
     did = connection.their_public_did or connection.their_did
-    return verifier_info(connection.their_label, did, trust)
+    label = connections.display_label(connection) if connections else connection.their_label
+    return verifier_info(label, did, trust)
 
 
 def _refused(

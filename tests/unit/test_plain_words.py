@@ -19,6 +19,7 @@ import pytest
 from protocols.connections.errors import STATUS as INVITATION_CODES
 from protocols.connections.errors import InvitationError
 from protocols.connections.invitation import parse_invitation
+from protocols.messages.reply import STATUS as MESSAGE_CODES
 from tests.unit.fake_admin import FakeAdminApi
 from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
 from ui.web.errors import ApiError
@@ -65,7 +66,7 @@ def _raised_codes() -> set[str]:
     codes = set(RAISED_CODE.findall(source)) | set(DOMAIN_CODE.findall(source))
     codes = {code for code in codes if "{" not in code}
     codes |= {"invalid_limit", "invalid_offset"}  # history's f"invalid_{name}"
-    codes |= set(INVITATION_CODES) | set(ANSWER_CODES.values())
+    codes |= set(INVITATION_CODES) | set(ANSWER_CODES.values()) | set(MESSAGE_CODES)
     codes |= {"not_found", "method_not_allowed", "request_entity_too_large"}  # aiohttp's own
     return codes
 

@@ -7,11 +7,13 @@ from aiohttp import web
 from agent.ports import LOOPBACK
 from ui.web import (
     backup_api,
+    connection_changes_api,
     connections_api,
     credentials_api,
     dids_api,
     events_api,
     history_api,
+    messages_api,
     offers_api,
     pages,
     requests_api,
@@ -32,7 +34,7 @@ from ui.web.services import SERVICES_KEY, WalletServices
 # Each JSON API module has `register(router)`; a feature adds its module here.
 API_MODULES = [dids_api, offers_api, status_api, credentials_api]
 API_MODULES += [requests_api, history_api, events_api]
-API_MODULES += [connections_api]
+API_MODULES += [connections_api, connection_changes_api, messages_api]
 API_MODULES += [settings_api]
 API_MODULES += [backup_api]
 API_MODULES += [wipe_api]

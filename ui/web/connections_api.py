@@ -27,6 +27,8 @@ from protocols.connections.own_invitation import (
 from protocols.connections.own_invitation_expiry import is_own_unanswered
 from protocols.connections.views import ConnectionView, connection_view
 from protocols.delivery import status_of
+from protocols.messages.book import MessageStoreError, message_book
+from protocols.peers import connection_cache
 from protocols.wallet_services import WalletServices
 from ui.web.errors import ApiError
 from ui.web.json_body import json_body
@@ -84,7 +86,7 @@ def has_ledger(services: WalletServices) -> bool:
 
 
 def _agent_error(error: AdminApiError) -> ApiError:
-    if error.status == 404:
+    if error.status in (404, 422):  # ACA-Py answers 422 for ids that are no UUID
         return ApiError(404, "connection_not_found")
     return ApiError(503, "agent_unavailable", detail=str(error))
 
@@ -106,22 +108,44 @@ async def post_connection(request: web.Request) -> web.Response:
 
 
 async def list_connections(request: web.Request) -> web.Response:
+    services = services_of(request)
     try:
-        records = await services_of(request).client.list_connections()
+        records = await services.client.list_connections()
     except AdminApiError as error:
         raise _agent_error(error) from None
+    unread = await _unread(services)
+    names = connection_cache(services)
     # An invitation of the learner's own is nobody yet: it shows once someone answers it.
-    shown = (connection_view(r) for r in records if not is_own_unanswered(r))
+    shown = (
+        connection_view(r, names.name_of(r.connection_id), unread.get(r.connection_id, 0))
+        for r in records
+        if not is_own_unanswered(r)
+    )
     views = sorted(shown, key=lambda v: v.created or "")
     return web.json_response(text=ConnectionList(connections=views).model_dump_json())
 
 
 async def get_connection(request: web.Request) -> web.Response:
+    services = services_of(request)
+    connection_id = request.match_info["id"]
     try:
-        record = await services_of(request).client.connection(request.match_info["id"])
+        record = await services.client.connection(connection_id)
     except AdminApiError as error:
         raise _agent_error(error) from None
-    return web.json_response(text=connection_view(record).model_dump_json())
+    name = connection_cache(services).name_of(connection_id)
+    count = (await _unread(services)).get(connection_id, 0)
+    return web.json_response(text=connection_view(record, name, count).model_dump_json())
+
+
+async def _unread(services: WalletServices) -> dict[str, int]:
+    """Unread messages per connection; none when the store cannot say (the list still shows)."""
+    if services.store is None:
+        return {}
+    try:
+        counts = await message_book(services).unread()
+    except MessageStoreError:
+        return {}
+    return {connection_id: count for connection_id, (count, _) in counts.items()}
 
 
 async def get_invitation(request: web.Request) -> web.Response:

@@ -149,7 +149,7 @@ class CredentialSource:
     async def origins(self) -> dict[str, Origin]:
         """Our credential id → origin, from the holder's kept exchange records."""
         labels = {
-            connection.connection_id: connection.their_label
+            connection.connection_id: self._connections.display_label(connection)
             for connection in await self._client.list_connections()
         }
         origins: dict[str, Origin] = {}

@@ -25,13 +25,14 @@ async def home(request: web.Request) -> web.Response:
     """Pending offers and proof requests first, then the latest activity: what was shared
     or declined (the history) and what arrived (the credentials, newest received first)."""
     api = local_api(request)
-    status, offers, requests, history, received, backup = await asyncio.gather(
+    status, offers, requests, history, received, backup, unread = await asyncio.gather(
         api.get("/api/status"),
         api.get("/api/offers", state="pending"),
         api.get("/api/requests"),
         api.get("/api/history", limit=RECENT),
         api.get("/api/credentials", sort="received", limit=RECENT),
         api.get("/api/backup"),
+        api.get("/api/messages/unread"),
     )
     return render(
         request,
@@ -48,6 +49,7 @@ async def home(request: web.Request) -> web.Response:
         history_list=recent_activity(
             listed(history.body, "history", "entries"), listed(received.body, "items")
         ),
+        unread_list=listed(unread.body, "conversations"),
         **backup_view(request, backup),
     )
 

@@ -42,6 +42,15 @@
     notice.classList.add("shown");
   }
 
+  async function senderName(connectionId) {
+    try {
+      var response = await fetch("/api/connections/" + encodeURIComponent(connectionId),
+        { credentials: "same-origin" });
+      if (!response.ok) return null;
+      return (await response.json()).label || null;
+    } catch (ignored) { return null; }
+  }
+
   var refreshing = null;
   var trailing = null;
   var SETTLE_MS = 1500;  // events are hints: the records they name may settle a moment later
@@ -84,6 +93,21 @@
     });
     QUIET.forEach(function (topic) {
       source.addEventListener(topic, function () { scheduleRefresh(); });
+    });
+    // A message arrived: named after its connection (the learner's name for it, if any).
+    source.addEventListener("message_received", function (event) {
+      var data = {};
+      try { data = JSON.parse(event.data); } catch (ignored) { data = {}; }
+      if (!data.connection_id) return;
+      var href = "/connections/" + encodeURIComponent(data.connection_id);
+      document.dispatchEvent(new CustomEvent("wallet:message_received", { detail: data }));
+      var here = window.location.pathname === href;
+      scheduleRefresh().then(function () { return here ? null : senderName(data.connection_id); })
+        .then(function (name) {
+          if (here) return;
+          announce(String(words().newMessage || "").replace("{name}", name || words().someone),
+            href);
+        });
     });
     // A waiting prompt was rebuilt: the consent page redraws its own part (consent.js).
     source.addEventListener("request_updated", function (event) {

@@ -1,0 +1,1 @@
+"""Basic messages (RFC 0095): what a connection wrote and what the learner answered."""
