@@ -7,7 +7,8 @@ WebSocket it opens to the mediator, as a learner at home behind a router would. 
 moves on when asked (by the UI's demo panel or by `--auto`):
 1. the institute's invitation, 2. its three offers, 3. the employer's invitation, then
 request 1 (AnonCreds, a predicate) and, once answered, request 2 (DIF, BBS).
-The learner's side is never touched here: the learner answers in the wallet.
+The learner's side is never touched here: the learner answers in the wallet, which starts
+with the demo's own trust list (`trust_list()`: the institute on it, the employer not).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from demo.story_requests import (
     dif_result,
     skills_definition,
 )
+from demo.trust_list import university_entries, write_trust_list
 from protocols.connections.mediation_ready import default_mediation_granted
 
 LOGGER = logging.getLogger(__name__)
@@ -115,6 +117,13 @@ class DemoStory:
         if self.mediator is None:
             return None
         return await self.mediator.invitation_url_for_learner()
+
+    async def trust_list(self) -> Path:
+        """The demo's own trust list (demo/trust_list.py): the university with a lasting
+        invitation, so a prompt that lacks its credential can offer to connect to it."""
+        issuer = self._issuer()
+        invitation = await issuer.create_invitation(multi_use=True)
+        return write_trust_list(self.base_dir, university_entries(issuer, invitation))
 
     async def wait_learner_receiving(self, learner: AdminClient) -> None:
         """In `pickup`, until the learner's agent holds its granted mediation.

@@ -52,6 +52,11 @@ class UsedCredential(_Model):
     issuer_id: str | None = None
     whole_credential: bool = False
     items: list[str] = Field(default_factory=list)
+    # Field names, never values: what the verifier saw of this credential and what stayed
+    # hidden (a BBS derived proof, AnonCreds attributes not asked for or only proven).
+    # `hidden` None: not known (entries written before it was kept, or unreadable).
+    shared: list[str] = Field(default_factory=list)
+    hidden: list[str] | None = None
 
 
 class HistoryEntry(_Model):

@@ -23,7 +23,9 @@ from protocols.consent import (
     default_decision,
     presentation_body,
 )
+from protocols.presentation.credential_fields import field_names
 from protocols.presentation.history_entries import approval_entry, decline_entry
+from protocols.presentation.history_fields import shown_by_credential
 from protocols.presentation.pending import PendingRequest, RequestStatus
 from wallet.history import History, HistoryEntry, HistoryError
 
@@ -62,7 +64,9 @@ async def approve(
         try:
             chosen = decision if decision is not None else default_decision(prompt)
             body = presentation_body(prompt, chosen)
-            entry = approval_entry(prompt, chosen)
+            # What stays hidden is the rest of each credential: its names, read for history.
+            fields = await field_names(services.client, shown_by_credential(prompt, chosen))
+            entry = approval_entry(prompt, chosen, fields)
         except DecisionError as error:
             raise AnswerError("invalid", str(error)) from None
         book.update(exchange_id, status=RequestStatus.SENDING)

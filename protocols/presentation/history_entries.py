@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from protocols.consent import ConsentDecision, ConsentPrompt, VerifierInfo, disclosure_of
+from protocols.presentation.history_fields import FieldSplit, shown_by_credential, split_fields
 from protocols.presentation.pending import PendingRequest
 from wallet.history import HistoryEntry, HistoryVerifier, UsedCredential
 
 
-def approval_entry(prompt: ConsentPrompt, decision: ConsentDecision) -> HistoryEntry:
-    """What an approved decision shares; raises ``DecisionError`` if it does not fit."""
+def approval_entry(
+    prompt: ConsentPrompt,
+    decision: ConsentDecision,
+    fields: Mapping[str, list[str]] | None = None,
+) -> HistoryEntry:
+    """What an approved decision shares and, given each used credential's field names
+    (`fields`, by ACA-Py id), what of it stays hidden; raises ``DecisionError``."""
     shared = disclosure_of(prompt, decision)
+    split = field_splits(prompt, decision, fields or {})
     return HistoryEntry(
         exchange_id=prompt.exchange_id,
         outcome="approved",
@@ -24,6 +33,8 @@ def approval_entry(prompt: ConsentPrompt, decision: ConsentDecision) -> HistoryE
                 issuer_id=use.issuer_id,
                 whole_credential=use.whole_credential,
                 items=use.items,
+                shared=split[use.credential_id].shared,
+                hidden=split[use.credential_id].hidden,
             )
             for use in shared.credentials
         ],
@@ -32,6 +43,14 @@ def approval_entry(prompt: ConsentPrompt, decision: ConsentDecision) -> HistoryE
         predicates=shared.predicates,
         self_attested=shared.self_attested,
     )
+
+
+def field_splits(
+    prompt: ConsentPrompt, decision: ConsentDecision, fields: Mapping[str, list[str]]
+) -> dict[str, FieldSplit]:
+    """Per credential used, its fields split into shared and hidden."""
+    shown = shown_by_credential(prompt, decision)
+    return {cid: split_fields(use, fields.get(cid)) for cid, use in shown.items()}
 
 
 def decline_entry(request: PendingRequest, reason: str) -> HistoryEntry:

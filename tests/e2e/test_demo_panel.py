@@ -1,6 +1,10 @@
 """The guided demo in headless Chromium: a person clicks through the panel of `learner-wallet
 demo` (real CLI, real peers), accepts the offers and approves both requests in the normal
 screens, and the panel shows that the employer verified both presentations.
+
+The demo brings its own trust list: each offer, each credential and each consent prompt
+shows the university as on the learner's trust list, in its register; the employer is not
+on it, and the prompt says so.
 """
 
 from __future__ import annotations
@@ -21,6 +25,36 @@ from tests.integration.wallet_cli import wait_for
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 OFFERS = 3
 PENDING = "[data-live-part='pending']"
+UNIVERSITY = "Open Learning Institute"
+REGISTER = "Demo register of recognised education providers"
+LISTED = f"Listed as {UNIVERSITY} in “{REGISTER}”"
+TRUSTED, UNKNOWN = "On your trust list", "Not on your trust list"
+
+
+async def university_is_trusted(page: Page) -> None:
+    """An offer or credential screen: the issuer is on the trust list, named with its register."""
+    await expect(page.locator("[data-issuer-trust]")).to_have_text(LISTED)
+    await expect(page.get_by_text(TRUSTED, exact=True)).to_have_count(1)
+    await expect(page.get_by_text(UNKNOWN, exact=True)).to_have_count(0)
+
+
+async def prompt_trusts_the_university_not_the_employer(page: Page) -> None:
+    """The consent screen: the employer unknown, the credential's issuer trusted; the
+    prompt behind it names the university's register."""
+    who = page.locator("section.who")
+    await expect(who).to_contain_text("Employer")
+    await expect(who.get_by_text(UNKNOWN, exact=True)).to_have_count(1)
+    item = page.locator("fieldset.item").first
+    await expect(item.get_by_text(TRUSTED, exact=True)).to_have_count(1)
+    await expect(item).to_contain_text(UNIVERSITY)
+    await expect(item).to_contain_text(REGISTER)  # the screen names it, as the prompt does
+    answer = await page.request.get(page.url.replace("/requests/", "/api/requests/"))
+    prompt = (await answer.json())["prompt"]
+    assert not prompt["verifier"]["trusted"], prompt["verifier"]
+    issuers = [c["issuer"] for i in prompt["items"] for c in i["candidates"] if c["usable"]]
+    assert issuers and all(
+        i and (i["name"], i["register"]) == (UNIVERSITY, REGISTER) for i in issuers
+    ), issuers
 
 
 async def run_step(page: Page, button: str, step: int, done: str) -> None:
@@ -37,6 +71,7 @@ async def accept_offers(page: Page) -> None:
         await expect(offer).to_have_count(1)
         async with page.expect_navigation():
             await offer.click()
+        await university_is_trusted(page)
         await page.get_by_role("button", name="Accept").click()
         await page.wait_for_url("**/credentials")
         await open_screen(page, "Home")
@@ -46,6 +81,16 @@ async def credentials_shown(page: Page) -> int:
     """How many credentials the Credentials screen lists, reloading it for each look."""
     await page.goto(page.url.split("/", 3)[0] + "//" + page.url.split("/")[2] + "/credentials")
     return await page.locator(".credential-card").count()
+
+
+async def credentials_trusted(page: Page) -> None:
+    """Each credential's own screen names the university as trusted, with its register."""
+    links = page.locator(".credential-card h2 a")
+    for href in [await a.get_attribute("href") for a in await links.all()]:
+        async with page.expect_navigation():
+            await page.locator(f".credential-card h2 a[href='{href}']").click()
+        await university_is_trusted(page)
+        await page.go_back()
 
 
 async def share_next_request(page: Page, name: str, request: str, reason: str) -> None:
@@ -60,6 +105,7 @@ async def share_next_request(page: Page, name: str, request: str, reason: str) -
     await expect(why.get_by_role("heading", level=3)).to_have_text(request)
     await expect(why.locator("p")).to_have_text([reason])
     await expect(page.get_by_text(reason.rstrip("."))).to_have_count(1)
+    await prompt_trusts_the_university_not_the_employer(page)
     await screenshot(page, name)
     await page.get_by_role("button", name="Share").click()
     await page.wait_for_url("**/history")
@@ -105,6 +151,7 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
             else:
                 raise AssertionError("the Credentials screen never listed all three credentials")
             await screenshot(page, "demo-credentials")
+            await credentials_trusted(page)
             await expect(panel).to_contain_text("Each offer appears on your Home page")
             home_link = panel.get_by_role("link", name="Go to your Home page", include_hidden=True)
             await expect(home_link).to_have_attribute("href", "/")  # the panel is folded here
@@ -142,6 +189,18 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
                 "data-state", "done"
             )
             await screenshot(page, "demo-finished")
+            # History keeps which fields stayed hidden, per credential (newest share first).
+            await open_screen(page, "History")
+            hidden = page.locator("[data-used-hidden]")
+            await expect(hidden).to_have_count(2)
+            for shown, names in (
+                (0, ("provider", "score", "credits", "level")),
+                (1, ("provider", "score", "completion_date", "learner_name")),
+            ):
+                await expect(hidden.nth(shown)).to_contain_text("Hidden: ")
+                for name in names:
+                    await expect(hidden.nth(shown)).to_contain_text(name)
+            await screenshot(page, "demo-history")
         run.process.send_signal(signal.SIGINT)
         assert run.wait(120) == 0, run.drain()
     finally:

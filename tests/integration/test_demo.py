@@ -2,7 +2,8 @@
 
 Proves that `--auto` plays the whole story (connect, three credentials, two presentations
 that the employer verifies) through the demo's own mediator in `pickup` delivery (the
-default: no DIDComm message reaches the wallet's own port), that Ctrl-C stops every process
+default: no DIDComm message reaches the wallet's own port) with the demo's own trust list
+(the university on it, the employer not), that Ctrl-C stops every process
 the demo started, and that a second run in the same dir starts fresh, here in `direct`
 delivery.
 """
@@ -70,6 +71,7 @@ def test_demo_auto_plays_the_story_and_leaves_nothing_running(demo_runs, tmp_pat
     output = run.drain()
     assert code == 0, output
     assert RECEIVING_THROUGH_MEDIATOR in output and "demo --delivery direct" in output
+    _the_demo_brought_its_own_trust_list(output, tmp_path / "demo")
     holder_log = (tmp_path / "demo" / "logs" / "acapy-holder.log").read_text(encoding="utf-8")
     assert DIDCOMM_POST not in holder_log  # everything came over the mediator's socket
     assert "The employer verified both presentations." in output
@@ -114,6 +116,20 @@ def test_ctrl_c_stops_everything_and_a_second_run_starts_fresh(demo_runs, tmp_pa
     assert "Starting from a fresh demo wallet" in output
     assert "Your wallet receives directly on this computer" in output
     assert "The employer verified both presentations." in output
+
+
+def _the_demo_brought_its_own_trust_list(output: str, demo_dir: Path) -> None:
+    """The university on it under its did:web and both did:keys, with its register; the
+    employer not on it; the demo says so in plain words."""
+    assert "The demo brings its own trust list: “Open Learning Institute” is on it" in output
+    listed = json.loads((demo_dir / "peers" / "trust-list.json").read_text(encoding="utf-8"))
+    dids = [entry["did"] for entry in listed]
+    assert len(dids) == 3 and dids[0].startswith("did:web:"), dids
+    assert all(did.startswith("did:key:") for did in dids[1:]), dids
+    for entry in listed:
+        assert entry["name"] == "Open Learning Institute" and entry["roles"] == ["issuer"]
+        assert entry["register"] == "Demo register of recognised education providers"
+        assert "oob=" in entry["invitation"]
 
 
 def _the_wallet_receives_through_the_demo_mediator(ui_url: str, token: str) -> None:

@@ -19,6 +19,7 @@ DYNAMIC = re.compile(r"""["']([a-z_][a-z0-9_.]*\.)["']\s*~""")
 # Keys built at render time ("status." ~ value): every value a template can produce.
 DYNAMIC_KEYS = {
     "status.": ["valid", "expired", "revoked", "unknown"],
+    "consent.linkable.": ["whole", "fixed_ids"],
     "format.": ["anoncreds", "w3c", "other"],
     "language.": list(LANGUAGES),
     "connection_state.": [

@@ -26,9 +26,10 @@ from agent.process import AcaPyStartError
 from config.data_dir import DataDir
 from config.settings import Delivery, SettingsError, WalletSettings, load_settings
 from config.wallet_command import wallet_command
-from demo.peers import MEDIATOR_LABEL
+from demo.peers import ISSUER_LABEL, MEDIATOR_LABEL
 from demo.story import DemoStory
 from demo.story_auto import WalletApi, WalletApiError, play, summary
+from demo.trust_list import DEMO_REGISTER
 from ui.cli import exit_codes
 from ui.cli.logs import add_file_log
 from ui.runtime import RunningWallet, run_wallet
@@ -47,6 +48,10 @@ PEERS_DIR = "peers"
 # The demo wallet holds only demo data; without an OS keyring it uses this passphrase.
 DEMO_PASSPHRASE = "learner-wallet-demo"  # noqa: S105 (demo data only, said when used)
 INTERRUPTED = 130
+TRUST_LINE = (
+    f"The demo brings its own trust list: “{ISSUER_LABEL}” is on it ({DEMO_REGISTER}), "
+    "the employer is not, so your wallet shows the employer as unknown."
+)
 
 
 class DemoDirError(Exception):
@@ -144,7 +149,7 @@ async def run_demo(data_dir: DataDir, auto: bool, delivery: Delivery = "pickup")
         if not ready:
             return DemoOutcome(INTERRUPTED, "Demo stopped before it was ready.")
         os.environ.update(story.agent_env)  # the wallet's agent must trust the did:web host
-        settings = await _demo_settings(story, data_dir)
+        settings = await demo_settings(story, data_dir)
         record = load_wallet_record(data_dir)
         secret = load_key(data_dir, _no_terminal)
         players: list[asyncio.Task[None]] = []
@@ -168,11 +173,15 @@ async def run_demo(data_dir: DataDir, auto: bool, delivery: Delivery = "pickup")
     return outcome
 
 
-async def _demo_settings(story: DemoStory, data_dir: DataDir) -> WalletSettings:
-    """The demo wallet's settings with the demo's own delivery (whatever the environment says)."""
+async def demo_settings(story: DemoStory, data_dir: DataDir) -> WalletSettings:
+    """The demo wallet's settings with the demo's own delivery and trust list (whatever the
+    environment says): the learner's own trust list is never read or changed by the demo."""
     invitation = await story.mediator_invitation()
     return load_settings(
-        data_dir.config_file, mediator_invitation=invitation, delivery=story.delivery
+        data_dir.config_file,
+        mediator_invitation=invitation,
+        delivery=story.delivery,
+        trust_list=await story.trust_list(),
     )
 
 
@@ -216,6 +225,7 @@ async def _play(
     print(f"Ready in {time.monotonic() - began:.0f} s.", flush=True)
     for line in delivery_lines(story, data_dir):
         print(line, flush=True)
+    print(TRUST_LINE, flush=True)
     if auto:
         await _auto(story, data_dir, running, outcome, stop)
     else:
