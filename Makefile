@@ -13,7 +13,7 @@ test: setup
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy agent config wallet protocols ui demo bench
-	.venv/bin/pytest -q
+	.venv/bin/pytest -q -n 2 --dist loadgroup
 
 # Crash soak (issue #15): 50 random kills while credentials are issued; never in `make test`.
 # SOAK_CYCLES=5 make soak for a short run.

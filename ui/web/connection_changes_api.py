@@ -25,7 +25,7 @@ from protocols.peers import connection_cache
 from ui.web.errors import ApiError
 from ui.web.json_body import json_body
 from ui.web.messages_api import known_connection
-from ui.web.services import services_of
+from ui.web.services import services_of, wallet_part
 
 
 class RenameBody(BaseModel):
@@ -84,7 +84,4 @@ def register(router: web.UrlDispatcher) -> None:
 
 
 def _names(request: web.Request) -> ConnectionNames:
-    try:
-        return connection_names(services_of(request))
-    except RuntimeError as error:
-        raise ApiError(503, "wallet_not_ready", detail=str(error)) from None
+    return wallet_part(request, connection_names)

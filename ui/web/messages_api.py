@@ -25,7 +25,8 @@ from protocols.messages.reply import ReplyError, send_message
 from protocols.peers import connection_cache
 from ui.web.errors import ApiError
 from ui.web.json_body import json_body
-from ui.web.services import services_of
+from ui.web.query import query_number
+from ui.web.services import services_of, wallet_part
 
 
 class SendMessageBody(BaseModel):
@@ -41,8 +42,8 @@ class MarkedRead(BaseModel):
 async def list_messages(request: web.Request) -> web.Response:
     connection_id = request.match_info["id"]
     await known_connection(request, connection_id)
-    limit = _number(request, "limit", 50, 1, MAX_PAGE)
-    offset = _number(request, "offset", 0, 0, 10**9)
+    limit = query_number(request, "limit", 50, 1, MAX_PAGE)
+    offset = query_number(request, "offset", 0, 0, 10**9)
     async with _answering():
         page = await _book(request).page(connection_id, limit=limit, offset=offset)
     return web.json_response(text=page.model_dump_json())
@@ -103,10 +104,7 @@ def register(router: web.UrlDispatcher) -> None:
 
 
 def _book(request: web.Request) -> MessageBook:
-    try:
-        return message_book(services_of(request))
-    except RuntimeError as error:
-        raise ApiError(503, "wallet_not_ready", detail=str(error)) from None
+    return wallet_part(request, message_book)
 
 
 @asynccontextmanager
@@ -118,12 +116,3 @@ async def _answering() -> AsyncIterator[None]:
         raise ApiError(error.status, error.code, detail=str(error)) from None
     except (MessageStoreError, StoreUnavailable) as error:
         raise ApiError(503, "messages_unavailable", detail=str(error)) from None
-
-
-def _number(request: web.Request, name: str, default: int, low: int, high: int) -> int:
-    text = request.query.get(name)
-    if text is None:
-        return default
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise ApiError(400, f"invalid_{name}", params={"low": low, "high": high})
-    return int(text)

@@ -16,7 +16,7 @@ from protocols.issuance.inbox import OfferInbox
 from protocols.issuance.models import CredentialOffer, OfferState
 from protocols.peers import connection_cache
 from ui.web.errors import ApiError
-from ui.web.services import services_of
+from ui.web.services import services_of, wallet_part
 
 MAX_LIST = 500
 
@@ -78,10 +78,7 @@ def _named(request: web.Request, offer: CredentialOffer) -> CredentialOffer:
 
 
 def _inbox(request: web.Request) -> OfferInbox:
-    try:
-        return offer_inbox(services_of(request))
-    except RuntimeError as error:
-        raise ApiError(503, "wallet_not_ready", detail=str(error)) from None
+    return wallet_part(request, offer_inbox)
 
 
 @asynccontextmanager
