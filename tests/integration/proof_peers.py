@@ -7,6 +7,9 @@ The learner is always driven through its JSON API, as the UI would drive it.
 from __future__ import annotations
 
 import asyncio
+import html
+import re
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +134,23 @@ def leaves(value: Any, prefix: str = "") -> set[str]:
     if isinstance(value, list):
         return {n for v in value for n in leaves(v, prefix)}
     return {prefix.rstrip(".")}
+
+
+def history_page(learner: WalletCli) -> str:
+    """The History screen as the browser gets it (the token stands in for the session)."""
+    url = learner.run_facts()["ui_url"].rstrip("/") + "/history"
+    headers = {"Authorization": f"Bearer {learner.token}", "Accept-Language": "en"}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return html.unescape(response.read().decode("utf-8"))
+
+
+def hidden_on_page(page: str) -> set[str]:
+    """The names after "Hidden:" on the History screen (one credential used)."""
+    (said,) = re.findall(r"<span data-used-hidden>Hidden: ([^<]*)</span>", page)
+    return set(said.split(", "))
+
+
+async def entry_for(learner: WalletCli, exchange_id: str) -> dict[str, Any]:
+    entries = (await api_ok(learner, "GET", "/api/history"))["entries"]
+    return next(e for e in entries if e["exchange_id"] == exchange_id)

@@ -4,6 +4,7 @@ credentials as announced, and a Credo-style (non-UUID) challenge.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -13,6 +14,9 @@ from demo.peers import SAMPLE_MICROCREDENTIAL, IssuerPeer, VerifierPeer
 from tests.integration.proof_peers import (
     api_ok,
     connect,
+    entry_for,
+    hidden_on_page,
+    history_page,
     issue_ld,
     leaves,
     request_at_learner,
@@ -79,6 +83,19 @@ async def test_bbs_limit_disclosure_shares_only_the_two_requested_fields(
     assert str(subject["score"]) == "87"
     for hidden in ("provider", "completionDate", "credits", "level"):
         assert hidden not in subject, f"{hidden} was disclosed: {subject}"
+
+    # History (issue #18) names each field shared and each that stayed hidden, no value.
+    entry = await entry_for(learner, shown["exchange_id"])
+    (used,) = entry["credentials"]
+    assert used["id"] == record_id and not used["whole_credential"]
+    assert {"courseTitle", "score"} <= set(used["shared"])
+    disclosed = set(subject) - {"id"}
+    assert set(used["hidden"]) == set(SAMPLE_MICROCREDENTIAL) - disclosed, used
+    stored = json.dumps(entry)
+    for value in ("Data Literacy Foundations", "EQF 5", "2025-06-30"):
+        assert value not in stored, f"history holds the value {value!r}: {stored}"
+    page = history_page(learner)
+    assert hidden_on_page(page) == {"provider", "completionDate", "credits", "level"}
 
 
 async def test_ed25519_shares_the_whole_credential_as_the_prompt_announced(
