@@ -11,7 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.admin_client import AdminApiError, AdminClient
-from agent.admin_models import DidCreateRequest, DidInfo, W3CCredentialQuery
+from agent.admin_models import ConnectionRecord, DidCreateRequest, DidInfo, W3CCredentialQuery
+from agent.connection_cache import ConnectionCache
 from wallet.wallet_key import WalletRecord
 
 DidMethodName = Literal["key", "peer"]
@@ -71,8 +72,11 @@ def same_did(left: str, right: str) -> bool:
     return False
 
 
-async def list_wallet_dids(client: AdminClient, record: WalletRecord) -> list[WalletDid]:
-    """Every DID in the wallet with its uses; the W3C subject DIDs come first."""
+async def list_wallet_dids(
+    client: AdminClient, record: WalletRecord, names: ConnectionCache | None = None
+) -> list[WalletDid]:
+    """Every DID in the wallet with its uses; the W3C subject DIDs come first. A connection
+    is named as the learner named it (`names`), else by the peer's own label."""
     infos, long_forms = _fold_peer_long_forms(await client.list_dids())
     connections = await client.list_connections()
     subject_of = {did: key_type for key_type, did in record.subject_dids.items()}
@@ -90,7 +94,7 @@ async def list_wallet_dids(client: AdminClient, record: WalletRecord) -> list[Wa
         uses += [
             DidUse(
                 kind="connection",
-                description=f"connection with {c.their_label or 'an unnamed peer'}",
+                description=f"connection with {_label(c, names) or 'an unnamed peer'}",
                 ref=c.connection_id,
             )
             for c in connections
@@ -104,6 +108,10 @@ async def list_wallet_dids(client: AdminClient, record: WalletRecord) -> list[Wa
         key=lambda v: (order.index(v.did) if v.did in order else len(order), v.method, v.did)
     )
     return views
+
+
+def _label(record: ConnectionRecord, names: ConnectionCache | None) -> str | None:
+    return names.display_label(record) if names else record.their_label
 
 
 async def create_wallet_did(client: AdminClient, new: NewDid) -> WalletDid:

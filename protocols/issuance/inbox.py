@@ -73,7 +73,11 @@ class OfferInbox:
         details = await self._client.list_credential_exchange_details(
             role="holder", limit=LIST_PAGE
         )
-        labels = {c.connection_id: c.their_label for c in await self._client.list_connections()}
+        # The learner's own name for a connection wins over the peer's label (names.py).
+        labels = {
+            c.connection_id: self._connections.display_label(c)
+            for c in await self._client.list_connections()
+        }
         notes = await self._notes.all()
         views = [
             await self._view(d, labels.get(d.cred_ex_record.connection_id or ""), notes)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from agent.admin_client import AdminClient
+from agent.connection_cache import ConnectionCache
 from tests.unit.fake_admin import ADMIN_KEY
 from tests.unit.offer_fakes import FakeHolderAdmin
 from wallet.dids import (
@@ -74,6 +75,11 @@ async def test_list_shows_subjects_connections_and_credentials(admin, client) ->
     peer = by_did[PEER_SHORT]
     assert (peer.method, peer.long_form) == ("peer", PEER_LONG)
     assert [(u.kind, u.ref) for u in peer.uses] == [("connection", "c1")]
+    assert peer.uses[0].description == "connection with Open Learning"
+    named = ConnectionCache(client)
+    named.set_name("c1", "My college")  # the learner renamed the connection
+    renamed = {d.did: d for d in await list_wallet_dids(client, RECORD, named)}
+    assert renamed[PEER_SHORT].uses[0].description == "connection with My college"
     assert by_did["did:peer:4zQmMade"].long_form == "did:peer:4zQmMade:z2Doc"
     assert by_did["7XqTn3Rz"].method == "sov" and by_did["7XqTn3Rz"].uses == []
 

@@ -6,6 +6,7 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from agent.admin_client import AdminApiError
+from protocols.peers import connection_cache
 from ui.web.errors import ApiError
 from ui.web.services import services_of
 from wallet.dids import DidCreationError, NewDid, WalletDid, create_wallet_did, list_wallet_dids
@@ -20,7 +21,7 @@ class DidList(BaseModel):
 async def list_dids(request: web.Request) -> web.Response:
     services = services_of(request)
     try:
-        dids = await list_wallet_dids(services.client, services.record)
+        dids = await list_wallet_dids(services.client, services.record, connection_cache(services))
     except AdminApiError as error:
         raise _unavailable(error) from None
     return web.json_response(text=DidList(dids=dids).model_dump_json())

@@ -14,9 +14,8 @@ from protocols.issuance.errors import OfferError
 from protocols.issuance.flow import offer_inbox
 from protocols.issuance.inbox import OfferInbox
 from protocols.issuance.models import CredentialOffer, OfferState
-from protocols.peers import connection_cache
 from ui.web.errors import ApiError
-from ui.web.services import services_of, wallet_part
+from ui.web.services import wallet_part
 
 MAX_LIST = 500
 
@@ -41,7 +40,7 @@ async def list_offers(request: web.Request) -> web.Response:
         offers = await _inbox(request).list_offers(
             limit=limit, state=cast(OfferState | None, state)
         )
-    return _json(OfferList(offers=[_named(request, offer) for offer in offers]))
+    return _json(OfferList(offers=offers))
 
 
 async def get_offer(request: web.Request) -> web.Response:
@@ -68,13 +67,6 @@ def register(router: web.UrlDispatcher) -> None:
     router.add_get("/api/offers/{offer_id}", get_offer)
     router.add_post("/api/offers/{offer_id}/accept", accept_offer)
     router.add_post("/api/offers/{offer_id}/decline", decline_offer)
-
-
-def _named(request: web.Request, offer: CredentialOffer) -> CredentialOffer:
-    """The list reads every connection's own label at once: the learner's name wins."""
-    cache = connection_cache(services_of(request))
-    name = cache.name_of(offer.connection_id) if offer.connection_id else None
-    return offer.model_copy(update={"issuer_label": name}) if name else offer
 
 
 def _inbox(request: web.Request) -> OfferInbox:
