@@ -2,12 +2,14 @@
 
 import re
 
+from wallet.credentials.titles import UNTITLED_ANONCREDS
+
 from .credentials import AnonCredsCandidate
 from .models import CandidateView, ItemKind, MissingCredential, PromptItem, ProvenFact, SharedValue
 from .request import AnonCredsRequest, AttributeSpec, PredicateSpec
 from .restrictions import attribute_value, fits, issuer_of, missing_for
 from .trust import TrustList
-from .wording import HIDE_WARNING, human_name, is_sensitive, predicate_sentence
+from .wording import HIDE_WARNING, Words, human_name, is_sensitive, predicate_sentence, say
 
 _INTEGER = re.compile(r"-?\d{1,18}")
 
@@ -87,12 +89,11 @@ def _predicate_item(
     )
 
 
-def _predicate_problem(spec: PredicateSpec, value: str) -> str | None:
-    words = human_name(spec.name)
+def _predicate_problem(spec: PredicateSpec, value: str) -> Words | None:
     if not _INTEGER.fullmatch(value.strip()):
-        return f"your {words} here is not a whole number, so it cannot be proven this way"
+        return say("consent.engine.not_whole_number", field=spec.name)
     if not _holds(int(value), spec.p_type, spec.p_value):
-        return f"your {words} here ({value}) does not meet the condition"
+        return say("consent.engine.condition_not_met", field=spec.name, value=value)
     return None
 
 
@@ -111,11 +112,13 @@ def _predicate_missing(
     missing = missing_for(
         predicate_sentence(spec.name, spec.p_type, spec.p_value), spec.restrictions, trust
     )
-    reasons = sorted({r for v in views for r in v.reasons})
+    said = {w.english: w for v in views for w in v.reason_words}
+    reasons = sorted(said)
     if not reasons:
         return missing
     sentence = f"{missing.sentence} ({'; '.join(reasons)})"
-    return missing.model_copy(update={"sentence": sentence, "reasons": reasons})
+    update = {"sentence": sentence, "reasons": reasons, "reason_words": [said[r] for r in reasons]}
+    return missing.model_copy(update=update)
 
 
 def _view(
@@ -123,12 +126,11 @@ def _view(
     trust: TrustList,
     will_see: list[SharedValue] | None = None,
     proven: list[ProvenFact] | None = None,
-    problem: str | None = None,
+    problem: Words | None = None,
 ) -> CandidateView:
     issuer = issuer_of(candidate.cred_info.cred_def_id)
-    reasons = [
-        r for r in (problem, "this credential has been revoked" if candidate.revoked else None) if r
-    ]
+    revoked = say("consent.engine.revoked") if candidate.revoked else None
+    reasons = [r for r in (problem, revoked) if r]
     return CandidateView(
         credential_id=candidate.credential_id,
         format="anoncreds",
@@ -136,7 +138,8 @@ def _view(
         issuer_id=issuer,
         issuer=trust.lookup(issuer, "issuer"),
         usable=not reasons,
-        reasons=reasons,
+        reasons=[r.english for r in reasons],
+        reason_words=reasons,
         will_see=will_see or [],
         only_proven=proven or [],
     )
@@ -146,7 +149,7 @@ def _title(candidate: AnonCredsCandidate) -> str:
     parts = candidate.cred_info.schema_id.split(":")
     if len(parts) == 4 and parts[1] == "2":
         return f"{parts[2]} {parts[3]}"
-    return "AnonCreds credential"
+    return UNTITLED_ANONCREDS
 
 
 def _newest(usable: list[CandidateView], candidates: list[AnonCredsCandidate]) -> str | None:

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from wallet.credentials.titles import type_title
+
 from .credentials import W3CCandidate
 from .dif_match import FieldMatch, as_text, credential_leaves, match_fields, matches_schema
 from .guidance import issuer_hints, kinds_sentence, type_label
@@ -9,7 +11,14 @@ from .jsonpath import parse_path
 from .models import CandidateView, ItemKind, MissingCredential, PromptItem, SharedValue
 from .request import DifRequest, InputDescriptor
 from .trust import TrustList
-from .wording import SELECTIVE, WHOLE_CREDENTIAL, WHOLE_NOT_LIMITED, human_name, is_sensitive
+from .wording import (
+    SELECTIVE,
+    WHOLE_CREDENTIAL,
+    WHOLE_NOT_LIMITED,
+    Words,
+    is_sensitive,
+    say,
+)
 
 ALWAYS_DISCLOSED = (
     "id",
@@ -74,7 +83,10 @@ def _view(
         return None
     selective = descriptor.constraints.selective
     derived = selective and candidate.is_bbs
-    reasons = _problems(candidate, selective, proof_types, now)
+    problems = _problems(candidate, selective, proof_types, now)
+    statement = (
+        SELECTIVE if derived else WHOLE_NOT_LIMITED if candidate.is_bbs else WHOLE_CREDENTIAL
+    )
     return CandidateView(
         credential_id=candidate.record_id,
         format="w3c",
@@ -83,40 +95,35 @@ def _view(
         issuer=trust.lookup(candidate.issuer_id, "issuer"),
         issued=candidate.date("issuanceDate", "validFrom"),
         subject_ids=candidate.subject_ids,
-        usable=not reasons,
-        reasons=reasons,
+        usable=not problems,
+        reasons=[problem.english for problem in problems],
+        reason_words=problems,
         will_see=_selected(candidate, matches) if derived else _whole(candidate),
         whole_credential=not derived,
         linkable="fixed_ids" if derived else "whole",
-        statement=SELECTIVE
-        if derived
-        else WHOLE_NOT_LIMITED
-        if candidate.is_bbs
-        else WHOLE_CREDENTIAL,
+        statement=statement.english,
+        statement_words=statement,
     )
 
 
 def _problems(
     candidate: W3CCandidate, selective: bool, proof_types: list[str] | None, now: datetime
-) -> list[str]:
+) -> list[Words]:
     problems = []
     if candidate.revoked:
-        problems.append("this credential has been revoked")
+        problems.append(say("consent.engine.revoked"))
     expires = candidate.date("expirationDate", "validUntil")
     if expires and expires < now:
-        problems.append(f"this credential expired on {expires.date().isoformat()}")
+        problems.append(say("consent.engine.expired", date=expires.date().isoformat()))
     starts = candidate.date("validFrom")
     if starts and starts > now:
-        problems.append("this credential is not valid yet")
+        problems.append(say("consent.engine.not_yet_valid"))
     if selective and not candidate.is_bbs:
-        problems.append(
-            "the verifier wants only some fields shared, which this credential's signature "
-            "cannot do"
-        )
+        problems.append(say("consent.engine.cannot_select"))
     elif proof_types is not None and not set(candidate.proof_types) & set(proof_types):
-        problems.append("the verifier does not accept this credential's kind of signature")
+        problems.append(say("consent.engine.signature_not_accepted"))
     if not [s for s in candidate.subject_ids if s.startswith("did:")]:
-        problems.append("this credential is not bound to a DID of yours, so it cannot be presented")
+        problems.append(say("consent.engine.not_bound"))
     return problems
 
 
@@ -142,8 +149,7 @@ def _always(name: str) -> bool:
 
 def _title(candidate: W3CCandidate) -> str:
     """From the type, not the ``name`` field, so history never holds a credential value."""
-    specific = [t for t in candidate.types if t != "VerifiableCredential"]
-    return human_name(specific[-1]) if specific else "verifiable credential"
+    return type_title(candidate.types)
 
 
 def _field_name(path: str) -> str:

@@ -30,6 +30,7 @@ from .request import (
     ProofRequest,
 )
 from .trust import TrustEntry, TrustList, VerifierInfo
+from .wording import Words
 
 __all__ = [
     "AnonCredsCandidate",
@@ -64,6 +65,7 @@ __all__ = [
     "TrustList",
     "VerifierInfo",
     "W3CCandidate",
+    "Words",
 ]
 
 type CredentialFormat = Literal["anoncreds", "w3c"]
@@ -123,6 +125,9 @@ class CandidateView(_Model):
     only_proven: list[ProvenFact] = Field(default_factory=list)
     whole_credential: bool = False
     statement: str | None = None
+    # `reasons` and `statement` as catalogue keys, for screens in the learner's language.
+    reason_words: list[Words] = Field(default_factory=list)
+    statement_words: Words | None = None
     # What lets verifiers recognise this credential when it is shown again (None: nothing,
     # as with AnonCreds): "whole", shared as issued; "fixed_ids", its id and subject DID.
     linkable: Linkable | None = None
@@ -156,6 +161,7 @@ class MissingCredential(_Model):
     issuers: list[IssuerHint] = Field(default_factory=list)
     kinds: list[str] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
+    reason_words: list[Words] = Field(default_factory=list)  # `reasons`, as catalogue keys
     issuer_dids: list[str] = Field(default_factory=list)
     schema_ids: list[str] = Field(default_factory=list)
     schema_names: list[str] = Field(default_factory=list)
@@ -181,6 +187,7 @@ class PromptItem(_Model):
     missing: MissingCredential | None = None
     sensitive_names: list[str] = Field(default_factory=list)
     warning: str | None = None  # e.g. the candidate list may be incomplete
+    warning_words: Words | None = None  # `warning`, as a catalogue key
 
     def candidate(self, credential_id: str) -> CandidateView | None:
         """The usable candidate with this id, if any."""
@@ -264,6 +271,8 @@ class ConsentPrompt(_Model):
     items: list[PromptItem]
     over_asking: OverAsking
     errors: list[str] = Field(default_factory=list)
+    # The errors that are not a missing credential's (each item says those), as keys.
+    error_words: list[Words] = Field(default_factory=list)
     challenge: str | None = None
     domain: str | None = None
     anoncreds_key: Literal["anoncreds", "indy"] | None = None

@@ -9,9 +9,10 @@ from .anoncreds_items import anoncreds_items
 from .credentials import CandidateSet, parse_candidates
 from .dif_items import dif_items
 from .models import CandidateView, ConsentPrompt, ItemKind, PickRule, PromptItem, Purpose
-from .request import ProofRequest
+from .request import UNNAMED_REQUEST, ProofRequest
 from .trust import TrustList, verifier_info
 from .validation import over_asking, parse_request
+from .wording import Words, say
 
 MAX_TEXT = 500
 NOT_A_WORD = re.compile(r"[\W_]+")
@@ -43,7 +44,8 @@ def build_prompt(
         dif = dif_items(request.dif, found.w3c, trust_list, now or datetime.now(UTC))
         items += with_newest_defaults(dif)
     rules = pick_rules(request)
-    errors = _item_errors(items, rules)
+    rule_errors = _rule_errors(items, rules)
+    errors = _missing_errors(items) + [words.english for words in rule_errors]
     options = request.dif.options if request.dif else None
     return ConsentPrompt(
         exchange_id=request.exchange_id,
@@ -54,6 +56,7 @@ def build_prompt(
         items=items,
         over_asking=over_asking(request),
         errors=errors,
+        error_words=rule_errors,
         challenge=options.challenge if options else None,
         domain=options.domain if options else None,
         anoncreds_key=request.anoncreds_key,
@@ -95,21 +98,23 @@ def pick_rules(request: ProofRequest) -> list[PickRule]:
     ]
 
 
-def _item_errors(items: list[PromptItem], rules: list[PickRule]) -> list[str]:
-    errors = [
+def _missing_errors(items: list[PromptItem]) -> list[str]:
+    return [
         item.missing.sentence
         for item in items
         if item.required and item.missing is not None and not item.self_attestable
     ]
+
+
+def _rule_errors(items: list[PromptItem], rules: list[PickRule]) -> list[Words]:
+    errors = []
     answerable = {
         i.referent for i in items if i.kind is ItemKind.INPUT_DESCRIPTOR and not i.missing
     }
     for rule in rules:
         possible = len(answerable & set(rule.descriptor_ids))
         if not any(rule.allows(n) for n in range(possible + 1)):
-            errors.append(
-                f"The verifier needs more of the credentials in '{rule.group}' than you hold."
-            )
+            errors.append(say("consent.engine.pick_rule", group=rule.group))
     return errors
 
 
@@ -122,7 +127,7 @@ def _purpose(request: ProofRequest) -> Purpose:
         definition = request.dif.presentation_definition
         name = name or definition.name
         purpose = _text(definition.purpose)
-    name = _text(name) or "Proof request"
+    name = _text(name) or UNNAMED_REQUEST
     if purpose and _repeats(purpose, [name]):
         purpose = None
     comment = _text(request.comment)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 type PredicateType = Literal[">=", ">", "<=", "<"]
 type AnonCredsKey = Literal["anoncreds", "indy"]
 
+UNNAMED_REQUEST = "Proof request"  # a request without a name; screens translate it
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
@@ -59,7 +61,7 @@ class PredicateSpec(_Model):
 class AnonCredsRequest(_Model):
     """An AnonCreds (or legacy Indy) proof request."""
 
-    name: str = "Proof request"
+    name: str = UNNAMED_REQUEST
     version: str = "1.0"
     nonce: str | None = None
     requested_attributes: dict[str, AttributeSpec] = Field(default_factory=dict)

@@ -6,6 +6,8 @@ from this list and the prompt shows it, or says the verifier is unknown.
 
 from pydantic import BaseModel, ConfigDict, Field
 
+UNNAMED_VERIFIER = "an unnamed verifier"  # screens say it in the learner's language
+
 
 class TrustEntry(BaseModel):
     """An organisation on the trust list, with the register that vouches for it."""
@@ -61,7 +63,7 @@ class VerifierInfo(BaseModel):
 def verifier_info(label: str | None, did: str | None, trust_list: TrustList) -> VerifierInfo:
     """Combine the connection's label and DID with the trust list."""
     entry = trust_list.lookup(did, "verifier")
-    shown = (label or "").strip()[:120] or "an unnamed verifier"
+    shown = (label or "").strip()[:120] or UNNAMED_VERIFIER
     return VerifierInfo(label=shown, did=did, trusted=entry is not None, entry=entry)
 
 

@@ -15,7 +15,7 @@ from .credentials import BBS_PROOF
 from .jsonpath import JsonPathError, parse_path
 from .models import OverAsking
 from .request import AnonCredsKey, AnonCredsRequest, DifRequest, ProofRequest
-from .wording import is_sensitive
+from .wording import is_sensitive, say
 
 MAX_ITEMS = 100
 MAX_NAMES = 100
@@ -31,18 +31,23 @@ _NESTED_QUANTIFIER = re.compile(r"\([^)]*[+*}][^)]*\)\s*[+*{]")
 
 
 class HostileRequestError(ValueError):
-    """A request the wallet refuses to answer; the message is for the learner."""
+    """A request the wallet refuses to answer: `words` for the learner (in their language),
+    the English message for the JSON API and the log."""
+
+    def __init__(self, key: str, detail: str | None = None, **params: str | int) -> None:
+        self.words = say(key, detail, **params)
+        super().__init__(self.words.english)
 
 
 def parse_request(record: Mapping[str, Any]) -> ProofRequest:
     """Read a present-proof v2 exchange record (``GET /present-proof-2.0/records/{id}``)."""
     by_format = (record.get("by_format") or {}).get("pres_request") or {}
     if not isinstance(by_format, Mapping) or not by_format:
-        raise HostileRequestError("This proof request contains no request the wallet can read.")
+        raise HostileRequestError("consent.engine.refused.unreadable")
     unknown = sorted(str(key) for key in by_format if key not in KNOWN_FORMATS)
     if unknown:
         raise HostileRequestError(
-            f"This proof request uses a format this wallet does not support ({', '.join(unknown)})."
+            "consent.engine.refused.unknown_format", formats=", ".join(unknown)
         )
     key: AnonCredsKey | None = (
         "anoncreds" if "anoncreds" in by_format else "indy" if "indy" in by_format else None
@@ -58,7 +63,7 @@ def parse_request(record: Mapping[str, Any]) -> ProofRequest:
             dif=DifRequest.model_validate(by_format["dif"]) if "dif" in by_format else None,
         )
     except ValidationError as error:
-        raise HostileRequestError(_unreadable(error)) from error
+        raise HostileRequestError("consent.engine.refused.malformed", _unreadable(error)) from error
     check_request(request)
     return request
 
@@ -67,11 +72,10 @@ def check_request(request: ProofRequest) -> None:
     """Refuse requests that are too large or that no honest answer could satisfy."""
     count = _item_count(request)
     if count == 0:
-        raise HostileRequestError("This proof request does not ask for anything.")
+        raise HostileRequestError("consent.engine.refused.empty")
     if count > MAX_ITEMS:
         raise HostileRequestError(
-            f"This proof request asks for {count} items; the wallet answers at most "
-            f"{MAX_ITEMS}. It looks like an attempt to collect everything you hold."
+            "consent.engine.refused.too_many_items", count=count, limit=MAX_ITEMS
         )
     if request.anoncreds:
         _check_anoncreds(request.anoncreds)
@@ -83,7 +87,7 @@ def check_request(request: ProofRequest) -> None:
         )
         clash = shared & {d.id for d in request.dif.presentation_definition.input_descriptors}
         if clash:
-            raise HostileRequestError(f"This proof request reuses the ids {sorted(clash)}.")
+            raise HostileRequestError("consent.engine.refused.reused_ids", ", ".join(sorted(clash)))
 
 
 def over_asking(request: ProofRequest) -> OverAsking:
@@ -124,12 +128,11 @@ def _check_anoncreds(request: AnonCredsRequest) -> None:
     names += [p.name for p in request.requested_predicates.values()]
     if len(names) > MAX_NAMES:
         raise HostileRequestError(
-            f"This proof request names {len(names)} attributes; the wallet answers at most "
-            f"{MAX_NAMES}."
+            "consent.engine.refused.too_many_names", count=len(names), limit=MAX_NAMES
         )
     for name in names:
         if not name.strip() or len(name) > MAX_NAME_LENGTH:
-            raise HostileRequestError("This proof request contains an unreadable attribute name.")
+            raise HostileRequestError("consent.engine.refused.bad_name")
 
 
 def _check_dif(request: DifRequest) -> None:
@@ -137,24 +140,20 @@ def _check_dif(request: DifRequest) -> None:
     unsupported = sorted(set(definition.format or {}) - SUPPORTED_DIF_FORMATS)
     if unsupported and not set(definition.format or {}) & SUPPORTED_DIF_FORMATS:
         raise HostileRequestError(
-            f"The verifier asks for a credential format this wallet does not support "
-            f"({', '.join(unsupported)})."
+            "consent.engine.refused.dif_format", formats=", ".join(unsupported)
         )
     proof_types = definition.proof_types
     if proof_types is not None and not set(proof_types) & KNOWN_PROOF_TYPES:
-        raise HostileRequestError(
-            f"The verifier accepts only proof types this wallet cannot produce "
-            f"({', '.join(proof_types)})."
-        )
+        raise HostileRequestError("consent.engine.refused.proof_types", ", ".join(proof_types))
     ids = [d.id for d in definition.input_descriptors]
     if len(ids) != len(set(ids)):
-        raise HostileRequestError("This proof request repeats an input descriptor id.")
+        raise HostileRequestError("consent.engine.refused.repeated_part")
     for descriptor in definition.input_descriptors:
         selective = descriptor.constraints.selective
         if selective and proof_types is not None and BBS_PROOF not in proof_types:
             raise HostileRequestError(
-                f"The verifier asks to see only some fields of '{descriptor.name or descriptor.id}'"
-                " but does not accept BBS+ proofs, the only kind that can hide the others."
+                "consent.engine.refused.selective_without_bbs",
+                part=descriptor.name or descriptor.id,
             )
         _check_fields(descriptor.constraints.fields)
     _check_requirements(request)
@@ -162,17 +161,17 @@ def _check_dif(request: DifRequest) -> None:
 
 def _check_fields(fields: list[Any]) -> None:
     if len(fields) > MAX_NAMES:
-        raise HostileRequestError(f"An input descriptor lists {len(fields)} fields.")
+        raise HostileRequestError("consent.engine.refused.too_many_fields", count=len(fields))
     for field in fields:
         if not field.path:
-            raise HostileRequestError("A requested field has no path.")
+            raise HostileRequestError("consent.engine.refused.no_path")
         for path in field.path:
             try:
                 parsed = parse_path(path)
             except JsonPathError as error:
-                raise HostileRequestError(str(error)) from error
+                raise HostileRequestError("consent.engine.refused.bad_path", str(error)) from error
             if parsed.segments and parsed.segments[0] == "proof":
-                raise HostileRequestError("The verifier asks for a credential's proof itself.")
+                raise HostileRequestError("consent.engine.refused.asks_for_proof")
         pattern = field.filter.pattern if field.filter else None
         if pattern is not None:
             _check_pattern(pattern)
@@ -181,11 +180,11 @@ def _check_fields(fields: list[Any]) -> None:
 def _check_pattern(pattern: str) -> None:
     """Verifier-supplied regexes run on the learner's data: keep them small and tame."""
     if len(pattern) > MAX_PATTERN_LENGTH or _NESTED_QUANTIFIER.search(pattern):
-        raise HostileRequestError("A field filter uses a pattern this wallet will not run.")
+        raise HostileRequestError("consent.engine.refused.pattern")
     try:
         re.compile(pattern)
     except re.error as error:
-        raise HostileRequestError("A field filter uses an invalid pattern.") from error
+        raise HostileRequestError("consent.engine.refused.bad_pattern") from error
 
 
 def _check_requirements(request: DifRequest) -> None:
@@ -193,11 +192,10 @@ def _check_requirements(request: DifRequest) -> None:
     groups = {g for d in definition.input_descriptors for g in d.group}
     for requirement in definition.submission_requirements or []:
         if requirement.from_nested is not None or requirement.from_ is None:
-            raise HostileRequestError("Nested submission requirements are not supported.")
+            raise HostileRequestError("consent.engine.refused.nested_rules")
         if requirement.from_ not in groups:
             raise HostileRequestError(
-                f"A submission requirement names the group '{requirement.from_}', which no "
-                "input descriptor belongs to."
+                "consent.engine.refused.unknown_group", str(requirement.from_)
             )
 
 
@@ -215,4 +213,4 @@ def _unreadable(error: ValidationError) -> str:
     details = error.errors()
     where = ".".join(str(p) for p in details[0]["loc"])[:120] if details else ""
     reason = str(details[0]["msg"])[:160] if details else "invalid"
-    return f"This proof request is malformed ({where}: {reason}); the wallet cannot answer it."
+    return f"{where}: {reason}"

@@ -18,11 +18,12 @@ from protocols.issuance.models import (
     OfferValue,
     Scalar,
 )
+from wallet.credentials.normalize import w3c_title
 from wallet.credentials.source import stored_id_of
+from wallet.credentials.titles import UNTITLED_ANONCREDS
 
 ANONCREDS_FORMATS = ("anoncreds", "indy")
 DECLINE_PREFIX = "created problem report: "
-BASE_TYPE = "VerifiableCredential"
 
 
 def offer_view(
@@ -156,7 +157,7 @@ def _with_ld_proof(view: CredentialOffer, body: dict[str, Any]) -> CredentialOff
             "issuer_did": issuer.get("id") if isinstance(issuer, dict) else issuer,
             "proof_type": options.get("proofType"),
             "types": types,
-            "title": _ld_title(credential, subject, types),
+            "title": _ld_title(credential),
             "values": flatten_subject(subject),
         }
     )
@@ -181,23 +182,16 @@ def _with_anoncreds(
             "issuer_did": issuer_did_of_cred_def(cred_def_id),
             "schema_id": schema_id,
             "cred_def_id": cred_def_id,
-            "title": schema_name or _legacy_schema_name(schema_id) or "AnonCreds credential",
+            "title": schema_name or _legacy_schema_name(schema_id) or UNTITLED_ANONCREDS,
             "values": values,
         }
     )
 
 
-def _ld_title(credential: dict[str, Any], subject: dict[str, Any], types: list[str]) -> str:
-    achievement = subject.get("achievement")
-    for candidate in (
-        credential.get("name"),
-        achievement.get("name") if isinstance(achievement, dict) else None,
-        subject.get("courseTitle"),
-    ):
-        if isinstance(candidate, str) and candidate.strip():
-            return candidate.strip()
-    specific = [t for t in types if t != BASE_TYPE]
-    return specific[-1] if specific else "Verifiable credential"
+def _ld_title(credential: dict[str, Any]) -> str:
+    """The same title the credential will have once stored (normalize.py)."""
+    types = credential.get("type") or []
+    return w3c_title(credential, types if isinstance(types, list) else [types])
 
 
 def _legacy_schema_name(schema_id: str | None) -> str | None:

@@ -27,6 +27,7 @@ from protocols.presentation.credential_fields import field_names
 from protocols.presentation.history_entries import approval_entry, decline_entry
 from protocols.presentation.history_fields import shown_by_credential
 from protocols.presentation.pending import PendingRequest, RequestStatus
+from protocols.presentation.status_recheck import CredentialWithdrawn, refuse_withdrawn
 from wallet.history import History, HistoryEntry, HistoryError
 
 if TYPE_CHECKING:
@@ -68,6 +69,10 @@ async def approve(
             fields = await field_names(services.client, shown_by_credential(prompt, chosen))
             entry = approval_entry(prompt, chosen, fields)
         except DecisionError as error:
+            raise AnswerError("invalid", str(error)) from None
+        try:
+            await refuse_withdrawn(services, prompt, chosen)
+        except CredentialWithdrawn as error:
             raise AnswerError("invalid", str(error)) from None
         book.update(exchange_id, status=RequestStatus.SENDING)
         try:

@@ -20,6 +20,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from protocols.consent import ConsentPrompt, VerifierInfo
+from protocols.consent.wording import Words
 
 # A prompt offering this many candidates in all is kept as JSON (see the module doc).
 PACK_AT = 100
@@ -64,6 +65,7 @@ class PendingRequest(BaseModel):
     request_name: str
     prompt: ConsentPrompt | None = None
     refused: str | None = None
+    refused_words: Words | None = None  # `refused`, as a catalogue key
     detail: str | None = None
     approved_at: datetime | None = None
     build_ms: float = 0.0

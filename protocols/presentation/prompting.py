@@ -25,6 +25,7 @@ from protocols.consent import (
     parse_request,
 )
 from protocols.consent.trust import verifier_info
+from protocols.consent.wording import say
 from protocols.presentation.candidates import MAX_LIMIT, Narrowing, fetch_candidate_set
 from protocols.presentation.labels import with_kind_labels
 from protocols.presentation.pending import PendingRequest
@@ -34,10 +35,8 @@ LOGGER = logging.getLogger(__name__)
 MAX_NAME = 120
 # After a prompt built from this many candidates, freed memory is handed back at once.
 LARGE_CANDIDATE_LIST = 1000
-TRUNCATED_WARNING = (
-    f"This wallet holds more W3C credentials than its agent lists at once ({MAX_LIMIT:,}), "
-    "so some that fit this request may not be offered here."
-)
+TRUNCATED = say("consent.engine.truncated", n=MAX_LIMIT)
+TRUNCATED_WARNING = TRUNCATED.english
 
 
 async def read_request(
@@ -65,7 +64,7 @@ async def read_request(
     except HostileRequestError as error:
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
         verifier = await _verifier(client, record.connection_id, trust, connections)
-        return _refused(record, verifier, str(error))
+        return _refused(record, verifier, error)
     # The candidates call is awaited here so it leaves at once (a task would start it one
     # switch later); the verifier, usually cached, is read beside it as a task.
     verifier_read = asyncio.ensure_future(
@@ -83,7 +82,7 @@ async def read_request(
     try:
         prompt = build_prompt(request, candidates, trust, verifier.label, verifier_did=verifier.did)
     except HostileRequestError as error:
-        return _refused(record, verifier, str(error))
+        return _refused(record, verifier, error)
     if found.dif_truncated:
         LOGGER.warning("proof request %s: ACA-Py's candidate cap was reached", record.pres_ex_id)
         prompt = with_truncation_warning(prompt)
@@ -140,7 +139,7 @@ def mark_revoked(entries: list[dict[str, Any]], revoked: set[str]) -> list[dict[
 def with_truncation_warning(prompt: ConsentPrompt) -> ConsentPrompt:
     """Every DIF item says its list may be incomplete (ACA-Py's cap, not the wallet's)."""
     items = [
-        item.model_copy(update={"warning": TRUNCATED_WARNING})
+        item.model_copy(update={"warning": TRUNCATED_WARNING, "warning_words": TRUNCATED})
         if item.kind is ItemKind.INPUT_DESCRIPTOR
         else item
         for item in prompt.items
@@ -172,7 +171,7 @@ async def _verifier(
 
 
 def _refused(
-    record: PresentationExchangeRecord, verifier: VerifierInfo, reason: str
+    record: PresentationExchangeRecord, verifier: VerifierInfo, reason: HostileRequestError
 ) -> PendingRequest:
     return PendingRequest(
         exchange_id=record.pres_ex_id,
@@ -181,7 +180,8 @@ def _refused(
         state=record.state or "request-received",
         verifier=verifier,
         request_name=_raw_name(record.by_format),
-        refused=reason,
+        refused=str(reason),
+        refused_words=reason.words,
     )
 
 

@@ -14,6 +14,7 @@ from protocols.presentation.candidates import Narrowing
 from protocols.presentation.narrowing import narrowed_dif
 from protocols.presentation.pending import PendingRequest
 from protocols.presentation.prompting import read_request
+from protocols.presentation.stored_titles import with_stored_titles
 
 if TYPE_CHECKING:
     from protocols.wallet_services import WalletServices
@@ -27,7 +28,7 @@ async def prompt_for(
     """The pending request for a `request-received` record (see `read_request`)."""
     revoked = revoked or read_revoked(services)
     try:
-        return await read_request(
+        pending = await read_request(
             services.client,
             record,
             services.trust,
@@ -38,6 +39,16 @@ async def prompt_for(
         )
     finally:
         revoked.cancel()  # unread when the request was refused at once; no-op when done
+    credentials = services.credentials
+    if pending.prompt is None or credentials is None:
+        return pending
+
+    async def title_of(stored_id: str) -> str | None:
+        stored = await credentials.index.get(stored_id)
+        return stored.title if stored else None
+
+    prompt = await with_stored_titles(pending.prompt, title_of)
+    return pending.model_copy(update={"prompt": prompt})
 
 
 def read_revoked(services: WalletServices) -> asyncio.Future[set[str]]:

@@ -193,9 +193,9 @@ async def test_a_person_clicks_through_the_guided_demo(tmp_path: Path) -> None:
             await open_screen(page, "History")
             hidden = page.locator("[data-used-hidden]")
             await expect(hidden).to_have_count(2)
-            for shown, names in (
-                (0, ("provider", "score", "credits", "level")),
-                (1, ("provider", "score", "completion_date", "learner_name")),
+            for shown, names in (  # by their labels, not the issuer's field names
+                (0, ("Provider", "Score", "Credits", "Level")),
+                (1, ("Provider", "Score", "Completion date", "Learner’s name")),
             ):
                 await expect(hidden.nth(shown)).to_contain_text("Hidden: ")
                 for name in names:

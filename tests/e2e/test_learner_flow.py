@@ -91,14 +91,14 @@ async def test_learner_connects_accepts_and_shares_with_one_attribute_hidden(
         await expect(why.get_by_role("heading", level=3)).to_have_text("Course check")
         await expect(page.get_by_text("To confirm your course result")).to_have_count(1)
         await expect(page.locator("#consent-form")).to_contain_text(COURSE["course_title"])
-        await page.get_by_label("Hide learner_name", exact=False).check()
-        await expect(page.locator("[data-hidden-list]")).to_contain_text("learner_name")
+        await page.get_by_label("Hide Learner’s name", exact=False).check()
+        await expect(page.locator("[data-hidden-list]")).to_contain_text("Learner’s name")
         await screenshot(page, "consent-prompt")
         await page.get_by_role("button", name="Share").click()
         await page.wait_for_url("**/history")
         entry = page.locator(".timeline li").first
         await expect(entry).to_contain_text(verifier.label)
-        await expect(entry).to_contain_text("learner_name")
+        await expect(entry).to_contain_text("Learner’s name")  # the label; the API keeps the name
         await screenshot(page, "history")
 
     record = await verifier.wait_state("presentation", pres_ex_id, {"done", "abandoned"})
@@ -127,7 +127,7 @@ async def test_consent_prompt_works_by_keyboard_alone(
         await link.focus()
         await page.keyboard.press("Enter")
         await page.wait_for_url("**/requests/*")
-        hide = page.get_by_label("Hide learner_name", exact=False)
+        hide = page.get_by_label("Hide Learner’s name", exact=False)
         for _ in range(60):  # Tab through the page until the hide toggle has focus
             await page.keyboard.press("Tab")
             if await hide.evaluate("el => el === document.activeElement"):

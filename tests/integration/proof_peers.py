@@ -138,7 +138,12 @@ def leaves(value: Any, prefix: str = "") -> set[str]:
 
 def history_page(learner: WalletCli) -> str:
     """The History screen as the browser gets it (the token stands in for the session)."""
-    url = learner.run_facts()["ui_url"].rstrip("/") + "/history"
+    return ui_page(learner, "/history")
+
+
+def ui_page(learner: WalletCli, path: str) -> str:
+    """A screen's HTML as the browser gets it, entities decoded (English)."""
+    url = learner.run_facts()["ui_url"].rstrip("/") + path
     headers = {"Authorization": f"Bearer {learner.token}", "Accept-Language": "en"}
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as response:

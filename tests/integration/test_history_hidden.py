@@ -54,5 +54,5 @@ async def test_anoncreds_history_lists_attributes_not_asked_for_and_only_proven(
         assert value not in stored, f"history holds the value {value!r}: {stored}"
 
     page = history_page(learner)
-    assert hidden_on_page(page) == {"provider", "score", "completion_date", "learner_name"}
-    assert "They saw: course_title<" in page, page
+    assert hidden_on_page(page) == {"Provider", "Score", "Completion date", "Learner’s name"}
+    assert "They saw: Course title<" in page, page

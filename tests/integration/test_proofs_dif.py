@@ -95,7 +95,7 @@ async def test_bbs_limit_disclosure_shares_only_the_two_requested_fields(
     for value in ("Data Literacy Foundations", "EQF 5", "2025-06-30"):
         assert value not in stored, f"history holds the value {value!r}: {stored}"
     page = history_page(learner)
-    assert hidden_on_page(page) == {"provider", "completionDate", "credits", "level"}
+    assert hidden_on_page(page) == {"Provider", "Completion date", "Credits", "Level"}
 
 
 async def test_ed25519_shares_the_whole_credential_as_the_prompt_announced(

@@ -123,7 +123,7 @@ def test_nested_submission_requirements_are_refused() -> None:
     request["presentation_definition"]["submission_requirements"] = [
         {"rule": "pick", "count": 1, "from_nested": [{"rule": "all", "from": "A"}]}
     ]
-    _refused({"dif": request}, "Nested")
+    _refused({"dif": request}, "combines its parts")
 
 
 def test_duplicate_descriptor_ids_are_refused() -> None:

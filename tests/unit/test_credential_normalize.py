@@ -146,7 +146,7 @@ def test_w3c_fallbacks_title_from_type_issuer_from_record() -> None:
         "credentialSubject": [{"degree": {"name": "BSc"}}, {"x": 1}],
     }
     credential = from_w3c(w3c_record(document))
-    assert credential.title == "University Degree Credential"
+    assert credential.title == "University degree credential"  # one way on every screen (titles.py)
     assert credential.issuer_did == "did:key:z6MkFallback"
     assert credential.proof_type == "Ed25519Signature2020"
     assert credential.issued is None

@@ -34,6 +34,7 @@ from tests.unit.test_consent_fixtures import (
 )
 from ui.web.i18n import catalogue
 from ui.web.pages.render import environment
+from ui.web.pages.wording import Wording
 from wallet.history import HistoryEntry
 
 VC_VALUES = {"nickname": "Captain Wobblebottom", "favouriteColour": "ultramarine-xyz"}
@@ -195,8 +196,17 @@ def test_shown_by_credential_counts_a_credential_used_only_for_a_predicate() -> 
 @pytest.mark.parametrize(
     ("language", "hidden", "saw"),
     [
-        ("en", "Hidden: givenName, birthDate, nickname, favouriteColour", "They saw: degree, "),
-        ("de", "Verborgen: givenName, birthDate, nickname, favouriteColour", "Gesehen: degree, "),
+        # Labels, not names: known fields in the learner's language, others in words.
+        (
+            "en",
+            "Hidden: Given name, Date of birth, Nickname, Favourite colour",
+            "They saw: Degree, ",
+        ),
+        (
+            "de",
+            "Verborgen: Vorname, Geburtsdatum, Nickname, Favourite colour",
+            "Gesehen: Abschluss, ",
+        ),
     ],
 )
 def test_the_history_screen_says_what_stayed_hidden(language: str, hidden: str, saw: str) -> None:
@@ -212,10 +222,11 @@ def test_the_history_screen_says_what_stayed_hidden(language: str, hidden: str, 
             history_list=[new, old],
             iso=str,
             date_time=str,
+            **Wording(catalogue(language)).helpers(),
         )
     )
     new_card, old_card = page.split('<li class="card">')[1:]
     assert hidden in new_card and saw in new_card
-    kept_hidden = f"<dt>{catalogue(language).text('history.hidden')}</dt><dd>name</dd>"
+    kept_hidden = f"<dt>{catalogue(language).text('history.hidden')}</dt><dd>Name</dd>"
     assert kept_hidden not in new_card and "<dt>" in new_card
     assert kept_hidden in old_card and hidden not in old_card

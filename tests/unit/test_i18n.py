@@ -18,7 +18,7 @@ NAV_KEY = re.compile(r"""["'](nav\.[a-z_]+)["']""")
 DYNAMIC = re.compile(r"""["']([a-z_][a-z0-9_.]*\.)["']\s*~""")
 # Keys built at render time ("status." ~ value): every value a template can produce.
 DYNAMIC_KEYS = {
-    "status.": ["valid", "expired", "revoked", "unknown"],
+    "status.": ["valid", "expired", "revoked", "suspended", "unknown"],
     "consent.linkable.": ["whole", "fixed_ids"],
     "format.": ["anoncreds", "w3c", "other"],
     "language.": list(LANGUAGES),
@@ -42,6 +42,10 @@ FORMAT_KEYS = {
 # Sentences the Python code chooses by error code (checked in test_plain_words.py).
 CODE_KEY_PREFIXES = ("error.", "settings_problem.", "export_file.")  # asked for by code
 CODE_KEY_PREFIXES += ("setup_note.", "field_problem.")  # the welcome's and wipe's, by code
+# The consent engine's sentences (test_engine_words.py) and the labels, kinds and
+# predicates that ui/web/pages/wording.py says for the templates.
+CODE_KEY_PREFIXES += ("consent.engine.", "field.", "history.predicate.", "kind.")
+CODE_KEY_PREFIXES += ("credential.sharing.",)
 
 
 def _raw(language: str) -> dict[str, str]:

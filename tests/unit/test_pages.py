@@ -359,7 +359,7 @@ async def test_consent_words_are_in_the_learner_s_language(site) -> None:
         await _logged_in(server, ui, session)
         async with session.get(_url(server, "/requests/ex-de"), headers=headers) as response:
             page = await response.text()
-    assert "Ihr Wert „score“ ist mindestens 70; der Wert selbst wird nicht geteilt" in page
+    assert "Ihr Wert „Punktzahl“ ist mindestens 70; der Wert selbst wird nicht geteilt" in page
     assert "is at least" not in page
     assert "ohne den Wert zu zeigen" in page and "without revealing" not in page
 

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 from agent.admin_client import AdminApiError
 from protocols.connections.addresses import text_problem
 from protocols.consent import ConsentDecision, ConsentPrompt, VerifierInfo, default_decision
+from protocols.consent.wording import Words
 from protocols.presentation import AnswerError, PendingRequest, approve, decline
 from ui.web.errors import ApiError
 from ui.web.json_body import json_body
@@ -44,6 +45,7 @@ class RequestSummary(BaseModel):
     request_name: str
     answerable: bool
     refused: str | None
+    refused_words: Words | None = None  # `refused` as a catalogue key, for the screens
     errors: list[str]
     over_asking: list[str]
     detail: str | None
@@ -171,6 +173,7 @@ def _summary(pending: PendingRequest) -> RequestSummary:
         request_name=pending.request_name,
         answerable=pending.answerable,
         refused=pending.refused,
+        refused_words=pending.refused_words,
         errors=list(prompt.errors) if prompt else [],
         over_asking=list(prompt.over_asking.messages) if prompt else [],
         detail=pending.detail,

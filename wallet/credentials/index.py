@@ -224,13 +224,15 @@ class CredentialIndex:
         return [summary_of(entry) for entry in entries]
 
     async def revoked_acapy_ids(self, limit: int = 10_000) -> set[str]:
-        """ACA-Py's ids of the credentials known to be revoked, for proof prompts (cached
-        until the next write: every proof request asks)."""
+        """ACA-Py's ids of the credentials known to be revoked or suspended, for proof
+        prompts (cached until the next write: every proof request asks)."""
         if self._revoked is not None:
             return set(self._revoked)
         writes = self._writes
         async with self._store.session() as session:
-            entries = await session.fetch_all(INDEX_CATEGORY, {"status": "revoked"}, limit=limit)
+            # Suspended ones are not offered either (an issuer's status list says so).
+            withdrawn = {"$or": [{"status": "revoked"}, {"status": "suspended"}]}
+            entries = await session.fetch_all(INDEX_CATEGORY, withdrawn, limit=limit)
         found = frozenset(summary_of(entry).acapy_id for entry in entries)
         if writes == self._writes:
             self._revoked = found

@@ -11,8 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from wallet.credentials.status_list import StatusListEntry
+
 CredentialFormat = Literal["anoncreds", "w3c"]
-CredentialStatus = Literal["valid", "expired", "revoked", "unknown"]
+# "suspended": a W3C status list says so for now (status_list.py); it may be lifted.
+CredentialStatus = Literal["valid", "expired", "revoked", "suspended", "unknown"]
 # Lists are newest first by issue date, or by the day the credential reached this wallet.
 CredentialSort = Literal["issued", "received"]
 FORMATS: tuple[CredentialFormat, ...] = ("anoncreds", "w3c")
@@ -57,6 +60,8 @@ class StoredCredential(BaseModel):
     cred_def_id: str | None = None
     rev_reg_id: str | None = None
     cred_rev_id: str | None = None
+    # Where a W3C credential's issuer publishes whether it is revoked or suspended.
+    status_lists: list[StatusListEntry] = Field(default_factory=list)
     # A badge picture: a `data:image/...` URI (shown) or an http(s) URL (never fetched).
     image: str | None = None
     raw: dict[str, Any] | None = None
@@ -67,7 +72,8 @@ class StoredCredential(BaseModel):
 
     @property
     def revocable(self) -> bool:
-        return bool(self.rev_reg_id and self.cred_rev_id)
+        """An AnonCreds registry or a W3C status list can say it is no longer valid."""
+        return bool(self.rev_reg_id and self.cred_rev_id) or bool(self.status_lists)
 
     @property
     def sort_key(self) -> str:

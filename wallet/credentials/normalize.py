@@ -7,15 +7,15 @@ status) is passed in, so these functions stay testable on canned records.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from agent.admin_models import AnonCredsCredentialInfo, W3CCredentialRecord
 from wallet.credentials.models import CredentialStatus, StoredCredential
+from wallet.credentials.status_list import status_entries
+from wallet.credentials.titles import UNTITLED_ANONCREDS, type_title
 
 ANONCREDS_PROOF = "CL"
-GENERIC_TYPES = {"VerifiableCredential", "VerifiableAchievementCredential"}
 # Values that are data rather than text (embedded images, long encodings) are not shown.
 MAX_ATTRIBUTE_CHARS = 2000
 MAX_ATTRIBUTES = 200
@@ -41,7 +41,7 @@ def from_anoncreds(
         proof_type=ANONCREDS_PROOF,
         issuer_did=anoncreds_issuer(info.cred_def_id),
         issuer_label=issuer_label,
-        title=schema_name or _cred_def_tag(info.cred_def_id) or "AnonCreds credential",
+        title=schema_name or _cred_def_tag(info.cred_def_id) or UNTITLED_ANONCREDS,
         received=received,
         status=status or ("unknown" if revocable else "valid"),
         attributes=dict(sorted(info.attrs.items())),
@@ -68,7 +68,8 @@ def from_w3c(
     issuer_did = issuer.get("id") if isinstance(issuer, dict) else issuer
     issuer_name = issuer.get("name") if isinstance(issuer, dict) else None
     types = _as_list(document.get("type"))
-    # A W3C status list is not checked yet: say so rather than claim "valid".
+    # A status the wallet cannot read (or has not asked yet) is unknown, never "valid".
+    lists = status_entries(document)
     status: CredentialStatus = "unknown" if document.get("credentialStatus") else "valid"
     return StoredCredential(
         id=f"w3c:{record.record_id}",
@@ -82,6 +83,7 @@ def from_w3c(
         expires=parse_date(document.get("expirationDate") or document.get("validUntil")),
         received=received,
         status=status,
+        status_lists=lists,
         attributes=flatten(document.get("credentialSubject")),
         connection_id=connection_id,
         image=badge_image(document),
@@ -101,10 +103,7 @@ def w3c_title(document: dict[str, Any], types: list[Any]) -> str:
             return subject["courseTitle"]
     if isinstance(document.get("name"), str):
         return document["name"]
-    specific = [str(kind) for kind in types if str(kind) not in GENERIC_TYPES]
-    if specific:
-        return _words_of_type(specific[-1])
-    return "Verifiable credential"
+    return type_title(types)
 
 
 def badge_image(document: dict[str, Any]) -> str | None:
@@ -199,8 +198,3 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
-
-
-def _words_of_type(name: str) -> str:
-    """`UniversityDegreeCredential` → `University Degree Credential`."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)

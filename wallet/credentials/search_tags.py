@@ -58,8 +58,10 @@ def index_tags(credential: StoredCredential) -> dict[str, str]:
     tags = filter_tags(credential) | {"status": credential.status}
     for kind in credential.types:
         tags[f"t:{kind}"] = "1"
-    if credential.revocable:
-        tags["revocation"] = revocation_key(credential.rev_reg_id or "", credential.cred_rev_id)
+    if credential.rev_reg_id and credential.cred_rev_id:
+        tags["revocation"] = revocation_key(credential.rev_reg_id, credential.cred_rev_id)
+    elif credential.status_lists:  # no notice names it; the periodic check asks its list
+        tags["revocation"] = STATUS_LIST_KEY
     return tags
 
 
@@ -69,6 +71,9 @@ def word_tags(credential: StoredCredential) -> dict[str, str]:
     tags = filter_tags(credential)
     tags.update({f"w:{prefix}": "1" for prefix in sorted(word_prefixes(texts))})
     return tags
+
+
+STATUS_LIST_KEY = "w3c-status-list"
 
 
 def revocation_key(rev_reg_id: str, cred_rev_id: str | None) -> str:

@@ -22,6 +22,8 @@ from agent.admin_models import (
 from agent.connection_cache import ConnectionCache
 from wallet.credentials.models import CredentialId, CredentialStatus, StoredCredential
 from wallet.credentials.normalize import from_anoncreds, from_w3c, parse_date
+from wallet.credentials.status_list import StatusListChecker
+from wallet.credentials.status_source import wallet_status_lists
 
 LOGGER = logging.getLogger(__name__)
 PAGE = 100
@@ -47,9 +49,15 @@ class CredentialNotFound(Exception):
 
 
 class CredentialSource:
-    def __init__(self, client: AdminClient, connections: ConnectionCache | None = None) -> None:
+    def __init__(
+        self,
+        client: AdminClient,
+        connections: ConnectionCache | None = None,
+        status_lists: StatusListChecker | None = None,
+    ) -> None:
         self._client = client
         self._connections = connections or ConnectionCache(client)
+        self._status_lists = status_lists or wallet_status_lists(client)
         self._schema_names: dict[str, str | None] = {}
 
     async def records(self) -> dict[str, AcaPyRecord]:
@@ -104,12 +112,16 @@ class CredentialSource:
     ) -> StoredCredential:
         """The normalized view, with the schema name and (if asked) the status list's word."""
         if isinstance(record, W3CCredentialRecord):
-            return from_w3c(
+            credential = from_w3c(
                 record,
                 issuer_label=origin.issuer_label,
                 connection_id=origin.connection_id,
                 received=origin.received,
             )
+            if check_revocation and credential.status_lists:
+                listed = await self.current_status(credential)
+                credential = credential.model_copy(update={"status": listed})
+            return credential
         status: CredentialStatus | None = None
         if check_revocation and record.rev_reg_id and record.cred_rev_id:
             status = await self.revocation_status(record.referent)
@@ -121,6 +133,17 @@ class CredentialSource:
             received=origin.received,
             status=status,
         )
+
+    async def current_status(
+        self, credential: StoredCredential, *, fresh: bool = False
+    ) -> CredentialStatus:
+        """The issuer's word now: its W3C status list (`fresh`: not a recent copy), else its
+        AnonCreds registry (always asked)."""
+        if credential.status_lists:
+            return await self._status_lists.status_of(
+                credential.status_lists, credential.issuer_did, fresh=fresh
+            )
+        return await self.revocation_status(credential.acapy_id)
 
     async def revocation_status(self, acapy_id: str) -> CredentialStatus:
         """`revoked` or `valid` from the issuer's status list; `unknown` if it cannot be read."""

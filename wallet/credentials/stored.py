@@ -25,6 +25,7 @@ from wallet.credentials.models import (
     CredentialId,
     CredentialPage,
     CredentialSearch,
+    CredentialStatus,
     StoredCredential,
 )
 from wallet.credentials.normalize import parse_date
@@ -184,7 +185,7 @@ class StoredCredentials:
         """Ask the status list about every revocable credential not known to be revoked."""
         revoked = 0
         for credential in await self.index.revocable_not_revoked():
-            status = await self.source.revocation_status(credential.acapy_id)
+            status = await self.source.current_status(credential)
             if status == "revoked":
                 await self._set_revoked(credential, "status-list")
                 revoked += 1
@@ -236,13 +237,21 @@ class StoredCredentials:
             added=len(added), removed=len(gone), unchanged=len(indexed) - len(gone)
         )
 
+    async def note_status(self, credential: StoredCredential, status: CredentialStatus) -> None:
+        """What a status list said just now (before a presentation): kept in the index."""
+        if status == "revoked":
+            await self._set_revoked(credential, "status-list")
+        elif status != credential.status:
+            async with self._lock:
+                await self.index.set_status(credential.id, status)
+
     async def _refresh_revocation(
         self, credential: StoredCredential, known: StoredCredential | None
     ) -> StoredCredential:
         """A revoked mark is kept (the issuer said so); otherwise the status list decides."""
         if known is not None and known.status == "revoked":
             return credential.model_copy(update={"status": "revoked"})
-        status = await self.source.revocation_status(credential.acapy_id)
+        status = await self.source.current_status(credential, fresh=True)  # asked for it
         credential = credential.model_copy(update={"status": status})
         if status == "revoked":
             await self._set_revoked(credential, "status-list", index_first=known is None)

@@ -17,6 +17,7 @@ from aiohttp import web
 from protocols.delivery import DeliveryStatus, status_of
 from ui.web.errors import words_of
 from ui.web.i18n import LANGUAGES, plain_number
+from ui.web.pages.wording import Wording
 from ui.web.security import CSRF_KEY
 from ui.web.services import SERVICES_KEY
 
@@ -83,6 +84,7 @@ def render(request: web.Request, template: str, status: int = 200, **context: An
             path=request.path,
             demo_mode=request.config_dict.get(DEMO_MODE_KEY, False),
             delivery=_delivery(request),
+            **Wording(words).helpers(),
             **context,
         )
     )

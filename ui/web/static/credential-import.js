@@ -105,7 +105,11 @@
     var badge = (credential.types || []).some(function (type) {
       return OPEN_BADGE_TYPES.indexOf(type) >= 0;
     });
-    fact(facts, words.what, credential.title + " · " + (badge ? words.kindBadge : words.kindCredential));
+    /* The kind and how much a verifier sees tell apart two credentials for one course. */
+    var micro = (credential.types || []).indexOf("MicroCredential") >= 0;
+    var kind = badge ? words.kindBadge : (micro ? words.kindMicro : words.kindCredential);
+    var sharing = credential.proof_type === "BbsBlsSignature2020" ? words.sharingSelective : words.sharingWhole;
+    fact(facts, words.what, credential.title + " · " + kind + " · " + sharing);
     if (credential.issued) fact(facts, words.issued, day(credential.issued));
     if (item.valid_from) fact(facts, words.issued, fill(words.validFrom, { date: day(item.valid_from) }));
     if (credential.expires) fact(facts, words.expires, day(credential.expires));

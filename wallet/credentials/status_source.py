@@ -1,0 +1,31 @@
+"""The wallet's status-list checker: lists fetched like did:web documents, proofs checked by
+the wallet's own ACA-Py (offline: bundled contexts only, see importing/verification.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.admin_client import AdminApiError, AdminClient
+from agent.plugins.didweb_anoncreds.fetch import JsonFetcher
+from agent.plugins.didweb_anoncreds.settings import DidWebSettings
+from wallet.credentials.importing.verification import VERIFY_PATH, VerificationAnswer
+from wallet.credentials.status_list import StatusListChecker
+
+
+def wallet_status_lists(client: AdminClient) -> StatusListChecker:
+    """Https only, size and time bounded, the CA bundle of the environment (SSL_CERT_FILE)."""
+    fetcher = JsonFetcher(DidWebSettings.from_sources(None))
+
+    async def fetch(url: str) -> dict[str, Any]:
+        return await fetcher.get_json(url, "status list")
+
+    async def verify(document: dict[str, Any]) -> bool:
+        try:
+            body = await client.request(
+                "POST", VERIFY_PATH, json={"verifiableCredential": document}
+            )
+        except AdminApiError:
+            return False
+        return VerificationAnswer.model_validate(body).verified
+
+    return StatusListChecker(fetch, verify)
