@@ -26,11 +26,12 @@ from ui.cli import exit_codes
 from wallet.backup import restore as restore_module
 from wallet.backup.archive import new_backup_key
 from wallet.backup.crypto import KdfCost
-from wallet.backup.errors import WrongBackupSecret
+from wallet.backup.errors import NeverStarted, WrongBackupSecret
 from wallet.backup.restore import restore_backup
 from wallet.backup.snapshot import make_backup
 from wallet.controller_store import ControllerStore
 from wallet.key_check import store_uri
+from wallet.provision import init_wallet
 from wallet.wallet_key import KEYRING_SERVICE, load_key, load_wallet_record, provision_key
 
 CHEAP = KdfCost(opslimit=1, memlimit=8 * 1024)
@@ -333,3 +334,14 @@ def test_the_cli_refuses_what_it_cannot_do(tmp_path, capsys) -> None:
     missing = tmp_path / "missing.lwbackup"
     assert backup_cli.restore(DataDir(tmp_path / "new"), str(missing)) == exit_codes.USAGE
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_wallet_never_started_says_there_is_nothing_to_back_up_yet(tmp_path: Path) -> None:
+    """`init` makes no agent store (the first `start` does): the backup says so and
+    writes nothing."""
+    data_dir = DataDir(tmp_path / "new")
+    asyncio.run(init_wallet(data_dir, _no_prompt))
+    out = tmp_path / "wallet.lwbackup"
+    with pytest.raises(NeverStarted, match="not been started yet"):
+        asyncio.run(_backup(data_dir, out))
+    assert not out.exists() and list(tmp_path.glob("*.work-*")) == []
