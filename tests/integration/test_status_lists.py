@@ -15,9 +15,11 @@ from urllib.parse import quote
 
 import pytest
 
+from demo.peer_agent import poll_until
 from demo.peer_credentials import CREDENTIALS_V1, ld_offer_filter
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, VerifierPeer
 from tests.integration.proof_peers import (
+    DEADLINE,
     accept_next_offer,
     api,
     api_ok,
@@ -104,8 +106,14 @@ async def status_of(learner: WalletCli, credential_id: str) -> str:
 
 
 async def listed_status(learner: WalletCli, credential_id: str) -> str:
-    page = await api_ok(learner, "GET", "/api/credentials?limit=100")
-    return next(str(c["status"]) for c in page["items"] if c["id"] == credential_id)
+    """The status the list shows, once the index holds the credential (it follows the
+    `done` webhook that `accept_next_offer` waits for)."""
+
+    async def listed() -> str | None:
+        page = await api_ok(learner, "GET", "/api/credentials?limit=100")
+        return next((str(c["status"]) for c in page["items"] if c["id"] == credential_id), None)
+
+    return await poll_until("the credential in /api/credentials", listed, DEADLINE)
 
 
 def usable(prompt: dict[str, Any]) -> list[str]:
