@@ -162,3 +162,19 @@ async def test_revoked_wins_over_suspended_and_valid() -> None:
     checker = StatusListChecker(web.fetch, web.verify)
     assert await checker.status_of([entry(3), entry(1)], ISSUER) == "revoked"
     assert await checker.status_of([], ISSUER) == "unknown"
+
+
+async def test_a_failing_list_is_not_asked_again_for_each_credential() -> None:
+    """10,000 credentials on an unreachable host must not wait 10,000 timeouts."""
+    now = [0.0]
+    web = Web(None)
+    checker = StatusListChecker(web.fetch, web.verify, clock=lambda: now[0])
+    for index in range(50):
+        assert await checker.status_of([entry(index)], ISSUER) == "unknown"
+    assert web.fetched == 1
+    web.document = status_list({3})
+    now[0] = 61.0  # a minute later it is asked again
+    assert await checker.status_of([entry(3)], ISSUER) == "revoked"
+    web.document = None
+    assert await checker.status_of([entry(3)], ISSUER, fresh=True) == "unknown"
+    assert web.fetched == 3

@@ -30,6 +30,7 @@ LOGGER = logging.getLogger(__name__)
 ENTRY_TYPES = {"StatusList2021Entry": "2021", "BitstringStatusListEntry": "bitstring"}
 LIST_TYPES = {"2021": "StatusList2021Credential", "bitstring": "BitstringStatusListCredential"}
 CACHE_SECONDS = 300.0
+FAILURE_SECONDS = 60.0
 MAX_LIST_BITS = 16 * 1024 * 1024  # far above the 131,072 bits the specs suggest
 MAX_ENTRIES = 8
 
@@ -122,6 +123,9 @@ class StatusListChecker:
         self._cache_seconds = cache_seconds
         self._clock = clock
         self._lists: dict[str, tuple[float, dict[str, Any]]] = {}
+        # A list that failed is not asked again for a while: 10,000 credentials naming an
+        # unreachable host must not wait 10,000 timeouts (at start-up, reconciliation).
+        self._failed: dict[str, tuple[float, str]] = {}
 
     async def status_of(
         self, entries: list[StatusListEntry], issuer: str | None, *, fresh: bool = False
@@ -134,6 +138,7 @@ class StatusListChecker:
         if fresh:
             for entry in entries:
                 self._lists.pop(entry.url, None)
+                self._failed.pop(entry.url, None)
         found: set[ListStatus] = set()
         for entry in entries:
             try:
@@ -153,11 +158,19 @@ class StatusListChecker:
     async def _list_subject(self, entry: StatusListEntry, issuer: str | None) -> dict[str, Any]:
         now = self._clock()
         kept = self._lists.get(entry.url)
+        failed = self._failed.get(entry.url)
         if kept is not None and now - kept[0] < self._cache_seconds:
             document = kept[1]
+        elif failed is not None and now - failed[0] < FAILURE_SECONDS:
+            raise StatusListError(failed[1])
         else:
-            document = await self._fetched(entry.url)
+            try:
+                document = await self._fetched(entry.url)
+            except StatusListError as error:
+                self._failed[entry.url] = (now, str(error))
+                raise
             self._lists[entry.url] = (now, document)
+            self._failed.pop(entry.url, None)
         return _checked_subject(document, entry, issuer)
 
     async def _fetched(self, url: str) -> dict[str, Any]:
