@@ -6,12 +6,19 @@ connections (`my_did`) and stored W3C credentials (`credentialSubject.id`).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.admin_client import AdminApiError, AdminClient
-from agent.admin_models import ConnectionRecord, DidCreateRequest, DidInfo, W3CCredentialQuery
+from agent.admin_models import (
+    ConnectionRecord,
+    DidCreateRequest,
+    DidInfo,
+    W3CCredentialQuery,
+    W3CCredentialRecord,
+)
 from agent.connection_cache import ConnectionCache
 from wallet.wallet_key import WalletRecord
 
@@ -20,6 +27,8 @@ KeyTypeName = Literal["ed25519", "bls12381g2"]
 # ACA-Py 1.7 names its peer methods by prefix; numalgo 4 is what it uses for connections.
 PEER_METHOD: Literal["did:peer:4"] = "did:peer:4"
 MAX_CREDENTIALS_PER_DID = 100
+FEW_KEYS = 8  # up to this many did:keys, a query each; beyond, one listing
+MAX_LISTED = 1_000_000  # ACA-Py answers 100 without a cap
 
 
 class DidCreationError(Exception):
@@ -80,6 +89,8 @@ async def list_wallet_dids(
     infos, long_forms = _fold_peer_long_forms(await client.list_dids())
     connections = await client.list_connections()
     subject_of = {did: key_type for key_type, did in record.subject_dids.items()}
+    keys = [info.did for info in infos if info.did.startswith("did:key:")]
+    credential_uses = await _credential_uses_of(client, keys)
     views: list[WalletDid] = []
     for info in infos:
         uses: list[DidUse] = []
@@ -100,8 +111,7 @@ async def list_wallet_dids(
             for c in connections
             if c.my_did and same_did(c.my_did, info.did)
         ]
-        if info.did.startswith("did:key:"):
-            uses += await _credential_uses(client, info.did)
+        uses += credential_uses.get(info.did, [])
         views.append(_view(info, uses, long_forms.get(info.did)))
     order = list(record.subject_dids.values())
     views.sort(
@@ -136,12 +146,35 @@ async def create_wallet_did(client: AdminClient, new: NewDid) -> WalletDid:
     return _view(info, [])
 
 
-async def _credential_uses(client: AdminClient, did: str) -> list[DidUse]:
-    query = W3CCredentialQuery(subject_ids=[did], max_results=MAX_CREDENTIALS_PER_DID)
-    return [
-        DidUse(kind="credential", description=_credential_title(c.cred_value), ref=c.record_id)
-        for c in await client.list_w3c_credentials(query)
-    ]
+async def _credential_uses_of(client: AdminClient, dids: list[str]) -> dict[str, list[DidUse]]:
+    """The credentials each did:key is the subject of.
+
+    Each W3C credential has a DID of its own (issuance/holder_did.py), so a wallet may hold
+    hundreds: past a few, one listing of every W3C credential beats a query per DID.
+    """
+    if len(dids) <= FEW_KEYS:
+        queries = [
+            client.list_w3c_credentials(
+                W3CCredentialQuery(subject_ids=[did], max_results=MAX_CREDENTIALS_PER_DID)
+            )
+            for did in dids
+        ]
+        found = await asyncio.gather(*queries)
+        return {did: [_use(c) for c in records] for did, records in zip(dids, found, strict=True)}
+    wanted = set(dids)
+    uses: dict[str, list[DidUse]] = {}
+    query = W3CCredentialQuery(max_results=MAX_LISTED)
+    async for credential in client.iter_w3c_credentials(query):
+        for subject in set(credential.subject_ids or []) & wanted:
+            held = uses.setdefault(subject, [])
+            if len(held) < MAX_CREDENTIALS_PER_DID:
+                held.append(_use(credential))
+    return uses
+
+
+def _use(credential: W3CCredentialRecord) -> DidUse:
+    title = _credential_title(credential.cred_value)
+    return DidUse(kind="credential", description=title, ref=credential.record_id)
 
 
 def _credential_title(credential: dict[str, object]) -> str:

@@ -211,5 +211,6 @@ class FakeHolderAdmin(FakeAdminApi):
 
     async def _w3c(self, request: web.Request) -> web.Response:
         subjects = set((await request.json()).get("subject_ids") or [])
-        found = [c for c in self.w3c if subjects & set(c["subject_ids"])]
+        # As ACA-Py: without subject_ids, every credential (the rest of its filter unused here).
+        found = [c for c in self.w3c if not subjects or subjects & set(c["subject_ids"])]
         return web.json_response({"results": found})

@@ -116,3 +116,18 @@ def test_did_helpers() -> None:
     ]
     assert same_did(PEER_SHORT, PEER_LONG) and same_did(PEER_LONG, PEER_SHORT)
     assert not same_did(PEER_SHORT, "did:peer:4zQmOther") and not same_did(ED, BLS)
+
+
+async def test_many_credential_dids_each_show_their_own_credential(admin, client) -> None:
+    """A DID per credential: past a few (FEW_KEYS), the page lists the credentials once
+    and gives each DID its own."""
+    keys = [f"did:key:z6MkCredential{n}" for n in range(12)]
+    admin.dids += [info(did, "key") for did in keys]
+    admin.w3c += [
+        {"record_id": f"vc{n}", "cred_value": {"name": f"Course {n}"}, "subject_ids": [did]}
+        for n, did in enumerate(keys)
+    ]
+    dids = {d.did: d for d in await list_wallet_dids(client, RECORD)}
+    for n, did in enumerate(keys):
+        assert [(u.kind, u.ref) for u in dids[did].uses] == [("credential", f"vc{n}")]
+        assert f"Course {n}" in dids[did].uses[0].description
