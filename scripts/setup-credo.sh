@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Credo-ts 0.5.19 mediator the integration tests start (tests/mediators/credo), installed
-# offline from the npm, PyPI and Debian registries only:
+# The Credo-ts 0.5.19 mediator and issuer/verifier peer the integration tests start
+# (tests/mediators/credo: mediator.js, peer.js; one node_modules), installed offline from the
+# npm, PyPI and Debian registries only:
 #   1. npm ci --ignore-scripts from the committed package-lock.json (no install script runs:
 #      askar-nodejs's would download its native library from outside the registries);
 #   2. the two ffi packages the Askar binding needs, built here with node-gyp against the node
@@ -115,3 +116,6 @@ version=$(cd "$DIR" && LIB_ASKAR_PATH="$PWD/native" node -e "$check"'
 process.stdout.write(require("@openwallet-foundation/askar-nodejs").askarNodeJS.version())' 2>&1) \
     || die "Credo does not load: $version"
 [ "$version" = "$ASKAR_VERSION" ] || die "libaries_askar.so reports version $version, expected $ASKAR_VERSION"
+for script in mediator.js peer.js; do
+    node --check "$DIR/$script" || die "$DIR/$script does not parse"
+done

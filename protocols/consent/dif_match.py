@@ -145,8 +145,10 @@ def _has_type(candidate: W3CCandidate, uri: str) -> bool:
     schemas = [schemas] if isinstance(schemas, dict) else schemas
     if any(isinstance(s, dict) and s.get("id") == uri for s in schemas):
         return True
+    # Without ACA-Py's expansion (its candidates route omits it), a type written as the full
+    # IRI or as the IRI's last word stands for it.
     short = re.split(r"[#/]", uri)[-1]
-    return not candidate.expanded_types and short in candidate.types
+    return not candidate.expanded_types and (uri in candidate.types or short in candidate.types)
 
 
 def _collect(node: Any, path: str | None, out: list[tuple[str, str]]) -> None:

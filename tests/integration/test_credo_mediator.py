@@ -7,7 +7,7 @@ connects to it over HTTP and is granted mediation. It stops on SIGTERM with exit
 The peer loads the plugins the learner's agent loads (HOLDER_PLUGINS): Credo 0.5.19's DID
 exchange response has no `pthid`, and without `credo_compat` ACA-Py 1.7 fails its own
 `complete` ("Missing required field(s) in thread decorator") and the connection stays at
-`response` (seen against this mediator; tests/integration/test_credo_compat.py covers it).
+`response` (seen against this mediator; tests/integration/test_credo_peer.py covers it).
 """
 
 from __future__ import annotations
