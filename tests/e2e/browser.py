@@ -34,7 +34,8 @@ expect.set_options(timeout=DEADLINE_MS)  # 2 cores, busy peers: be generous
 
 @asynccontextmanager
 async def chromium(profile: Path, **options: Any) -> AsyncIterator[BrowserContext]:
-    """One Chromium with a fresh user-data-dir; closed (by its handle) on exit."""
+    """One Chromium with a fresh user-data-dir (British English unless `locale` says
+    otherwise); closed (by its handle) on exit."""
     assert Path(CHROMIUM).exists(), "run scripts/setup-e2e.sh first (installs chromium)"
     async with async_playwright() as playwright:
         context = await playwright.chromium.launch_persistent_context(
@@ -42,8 +43,7 @@ async def chromium(profile: Path, **options: Any) -> AsyncIterator[BrowserContex
             executable_path=CHROMIUM,
             args=CHROMIUM_ARGS,
             headless=True,
-            locale="en-GB",
-            **options,
+            **{"locale": "en-GB", **options},
         )
         context.set_default_timeout(DEADLINE_MS)
         try:

@@ -63,7 +63,12 @@
     parts.forEach(function (part) {
       var name = part.getAttribute("data-live-part");
       var replacement = fresh.querySelector('[data-live-part="' + name + '"]');
-      if (replacement) part.innerHTML = replacement.innerHTML;
+      if (!replacement) return;
+      // Details the learner unfolded stay unfolded (matched by position in the part).
+      var open = Array.prototype.map.call(part.querySelectorAll("details"),
+        function (d) { return d.open; });
+      part.innerHTML = replacement.innerHTML;
+      part.querySelectorAll("details").forEach(function (d, i) { if (open[i]) d.open = true; });
     });
   }
   function scheduleRefresh() {
