@@ -366,16 +366,19 @@ async def test_memory_is_released_only_while_no_request_is_open(
     is not made to wait for it (its own end schedules the next release)."""
     monkeypatch.setattr(flow, "RELEASE_AFTER_SECONDS", 0.05)
     full_collections: list[int] = []
+    collected = asyncio.Event()
 
     def seen(phase: str, info: dict[str, int]) -> None:
         if phase == "start" and info["generation"] == 2:
             full_collections.append(1)
+            collected.set()
 
     gc.disable()  # only the release's own collection is counted
     gc.callbacks.append(seen)
     try:
         flow._release_when_quiet(wallet.services)
-        await asyncio.sleep(0.3)
+        async with asyncio.timeout(10):  # 0.05 s, or later on a busy machine (two workers)
+            await collected.wait()
         assert full_collections == [1]
         flow._release_when_quiet(wallet.services)
         wallet.admin.add(degree_request(), anoncreds_candidates())
