@@ -161,6 +161,26 @@ class CredoMediator:
         return self.process.returncode if self.process.returncode is not None else -1
 
 
+async def spawn_credo_node(
+    args: list[str], data_dir: Path, log_file: Path, env: dict[str, str]
+) -> CredoMediator:
+    """Run one of the Credo scripts here (`args` start with the script) with its stderr
+    appended to `log_file`; the caller reads its ready line from stdout."""
+    with log_file.open("ab") as log:
+        log_start = log.tell()
+        process = await asyncio.create_subprocess_exec(
+            node_executable(),
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=log,
+            cwd=CREDO_DIR,
+            env=env,
+            preexec_fn=die_with_parent,  # no orphan if the test run is killed
+        )
+    return CredoMediator(process, data_dir, log_file, {}, 0.0, log_start)
+
+
 async def start_credo_mediator(
     data_dir: Path,
     *,
@@ -178,7 +198,6 @@ async def start_credo_mediator(
     `port=0` lets the mediator take a free port itself (no race); pass the old port to restart
     a stopped mediator where its peers expect it. The same `data_dir` keeps its wallet.
     """
-    node = node_executable()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_file = data_dir / "mediator.log"
     args = [str(SCRIPT), "--data-dir", str(data_dir), "--port", str(port), "--label", label]
@@ -189,19 +208,8 @@ async def start_credo_mediator(
     for name in ("CREDO_MEDIATOR_FORWARDING", "CREDO_MEDIATOR_REQUEUE_UNACKED"):
         env.pop(name, None)  # the arguments say what this mediator does
     started = time.monotonic()
-    with log_file.open("ab") as log:
-        log_start = log.tell()
-        process = await asyncio.create_subprocess_exec(
-            node,
-            *args,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=log,
-            cwd=CREDO_DIR,
-            env=env,
-            preexec_fn=die_with_parent,  # no orphan if the test run is killed
-        )
-    mediator = CredoMediator(process, data_dir, log_file, {}, 0.0, log_start)
+    mediator = await spawn_credo_node(args, data_dir, log_file, env)
+    process = mediator.process
     assert process.stdout is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), timeout)

@@ -19,14 +19,13 @@ from typing import Any, Literal
 
 import aiohttp
 
-from agent.process import die_with_parent
 from tests.integration.credo_mediator import (
     CREDO_DIR,
     NATIVE_DIR,
     REPO,
     CredoMediator,
     CredoMediatorStartError,
-    node_executable,
+    spawn_credo_node,
 )
 
 SCRIPT = CREDO_DIR / "peer.js"
@@ -134,7 +133,6 @@ class CredoPeer:
 
 async def start_credo_peer(data_dir: Path, *, label: str = "Credo Academy") -> CredoPeer:
     """Start the peer with its wallet in `data_dir` and wait for its ready line."""
-    node = node_executable()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_file = data_dir / "peer.log"
     args = [str(SCRIPT), "--data-dir", str(data_dir), "--label", label]
@@ -142,19 +140,8 @@ async def start_credo_peer(data_dir: Path, *, label: str = "Credo Academy") -> C
         args += ["--context", f"{url}={file}"]
     env = {**os.environ, "LIB_ASKAR_PATH": str(NATIVE_DIR)}
     started = time.monotonic()
-    with log_file.open("ab") as log:
-        log_start = log.tell()
-        process = await asyncio.create_subprocess_exec(
-            node,
-            *args,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=log,
-            cwd=CREDO_DIR,
-            env=env,
-            preexec_fn=die_with_parent,  # no orphan if the test run is killed
-        )
-    handle = CredoMediator(process, data_dir, log_file, {}, 0.0, log_start)
+    handle = await spawn_credo_node(args, data_dir, log_file, env)
+    process = handle.process
     assert process.stdout is not None
     try:
         line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT)
