@@ -59,6 +59,7 @@ async def test_a_new_credential_is_backed_up_by_itself_and_restores(
         assert (await api_ok(learner, "GET", "/api/backup"))["automatic"]
 
         connection = await connect(learner, issuer)
+        before_issue = datetime.now(UTC)
         credential_id = await issue_anoncreds(issuer, learner, connection)
 
         async def listed() -> bool:
@@ -66,15 +67,18 @@ async def test_a_new_credential_is_backed_up_by_itself_and_restores(
             return f"anoncreds:{credential_id}" in [item["id"] for item in page["items"]]
 
         await poll_until("the credential in the learner's list", listed, DEADLINE)
-        stored_by = datetime.now(UTC)
 
-        async def backed_up_after() -> dict[str, Any] | None:
-            last = (await api_ok(learner, "GET", "/api/backup"))["last"]
-            at = datetime.fromisoformat(last["at"]) if last else None
-            return last if at and at > stored_by else None
+        async def backed_up_since() -> dict[str, Any] | None:
+            """The newest backup, once none is waiting or being written: it began after the
+            credential was stored (a backup under way then is followed by another)."""
+            status = await api_ok(learner, "GET", "/api/backup")
+            last = status["last"]
+            if status["waiting"] or status["underway"] or last is None:
+                return None
+            return last if datetime.fromisoformat(last["at"]) > before_issue else None
 
         last = await poll_until(
-            "an automatic backup after the credential", backed_up_after, DEADLINE
+            "an automatic backup after the credential", backed_up_since, DEADLINE
         )
     finally:
         await asyncio.to_thread(learner.kill)

@@ -11,13 +11,16 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agent.events import AgentEvent, EventBus
 from config.data_dir import DataDir
 from tests.unit.backup_wallet import cheap_key, eventually, make_wallet
+from wallet.backup import auto
 from wallet.backup.archive import BackupKey, read_backup_header, verify
 from wallet.backup.auto import (
     BackupFailure,
@@ -144,6 +147,41 @@ async def test_changes_inside_the_window_wait_for_its_end_and_are_never_dropped(
     assert len(running.window.asked) == 1  # two changes, one backup after the window
     manifest, _ = verify(newest, key.master)  # a whole, readable backup of this wallet
     assert manifest.source.running and manifest.source.wallet_name == "w"
+
+
+async def test_a_change_while_a_backup_is_written_gets_a_backup_of_its_own(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first backup may have copied the store before the change: its time says so."""
+    await _with_key(running)
+    real = auto._in_worker
+    underway = asyncio.Event()
+    go_on = asyncio.Event()
+
+    async def held(*args: Any) -> Path:
+        underway.set()
+        await go_on.wait()
+        return await real(*args)
+
+    monkeypatch.setattr("wallet.backup.auto._in_worker", held)
+    running.change()
+    await underway.wait()
+    changed_at = datetime.now(UTC)
+    running.change()  # while the first backup is written
+    during = await running.backups.status()
+    assert during.underway and during.waiting and during.last is None
+    go_on.set()
+    await eventually(lambda: running.window.asked, "the runner to wait for the window's end")
+    first = await running.backups.status()
+    assert first.last is not None and first.last.at < changed_at
+    assert first.waiting  # the change is not taken as backed up
+
+    running.window.released.set()
+    await eventually(lambda: len(running.files()) == 2, "the backup after the change")
+    await eventually(running.idle, "the runner to be idle")
+    second = await running.backups.status()
+    assert second.last is not None and second.last.at > changed_at
+    assert not second.waiting and not second.underway
 
 
 async def test_keep_n_removes_only_this_wallets_own_backups(running: Running) -> None:

@@ -110,6 +110,7 @@ class BackupStatus(BaseModel):
     automatic: bool  # on: a secret is saved and the folder is there
     automatic_off: Unavailable | None
     waiting: bool  # a change waits for the end of its window
+    underway: bool  # a backup is being written: `last` may not hold the latest change yet
     phrase_check: list[int] | None  # while a shown phrase waits: the words asked back
     last: BackupWritten | None
     failure: BackupFailed | None
@@ -139,6 +140,7 @@ class WalletBackups:
         self._due = asyncio.Event()
         self._lock = asyncio.Lock()
         self._last_try: float | None = None
+        self._automatic_underway = False
 
     async def run(self, bus: EventBus) -> None:
         """Until cancelled: back up after changes, one window apart; never raises."""
@@ -151,8 +153,12 @@ class WalletBackups:
                 while True:
                     await self._due.wait()
                     await self._wait_for_window()
+                    self._automatic_underway = True
                     self._due.clear()
-                    await self._automatic()
+                    try:
+                        await self._automatic()
+                    finally:
+                        self._automatic_underway = False
             finally:
                 watcher.cancel()
 
@@ -179,11 +185,12 @@ class WalletBackups:
             try:  # in the data dir: private, and on a disk the wallet already uses
                 work = Path(tempfile.mkdtemp(prefix=".backup-download-", dir=self.data_dir.root))
                 async with self._lock:
+                    taken = datetime.now(UTC)
                     out = await _in_worker(self.data_dir, self._secret, work, None)
             except Exception as error:
                 raise BackupFailure(_failure(error, work or self.data_dir.root)) from None
             # Recorded before it leaves: a handler may be cancelled once the last byte went.
-            written = _written(out, None, automatic=False)
+            written = _written(out, None, taken, automatic=False)
             await self._update(lambda last: LastBackup(written=written, pending=last.pending))
             yield out
         finally:
@@ -205,6 +212,7 @@ class WalletBackups:
             automatic=off is None,
             automatic_off=off,
             waiting=self._due.is_set(),
+            underway=self._automatic_underway or self._lock.locked(),
             phrase_check=self.setup.waiting,
             last=last.written,
             failure=failed if (failed := last.failed) and failed.folder == folder else None,
@@ -251,13 +259,14 @@ class WalletBackups:
     async def _into_folder(self, folder: Path, keep: int, *, automatic: bool) -> BackupWritten:
         async with self._lock:
             self._last_try = time.monotonic()
+            taken = datetime.now(UTC)
             try:
                 out = await _in_worker(self.data_dir, self._secret, folder, keep)
             except Exception as error:
                 failed = _failure(error, folder)
                 await self._failed(failed)
                 raise BackupFailure(failed) from None
-            written = _written(out, folder, automatic=automatic)
+            written = _written(out, folder, taken, automatic=automatic)
             pending = self._due.is_set()  # a change came in while this one was written
             await self._update(lambda _last: LastBackup(written=written, pending=pending))
         LOGGER.info("backup written: %s (%d bytes)", out.name, written.size)
@@ -325,9 +334,10 @@ async def _in_worker(
     return result.file
 
 
-def _written(out: Path, folder: Path | None, *, automatic: bool) -> BackupWritten:
+def _written(out: Path, folder: Path | None, taken: datetime, *, automatic: bool) -> BackupWritten:
+    """`at` is when the backup began: everything the wallet held then is in it."""
     return BackupWritten(
-        at=datetime.now(UTC),
+        at=taken,
         file=out.name,
         folder=str(folder) if folder else None,
         size=out.stat().st_size,

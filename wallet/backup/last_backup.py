@@ -21,7 +21,7 @@ FailureReason = Literal["folder_missing", "folder_not_writable", "disk_full", "f
 
 
 class BackupWritten(BaseModel):
-    at: datetime
+    at: datetime  # when it began: it holds what the wallet held at that moment
     file: str  # the file's name
     folder: str | None  # None: downloaded through the browser
     size: int
