@@ -36,6 +36,7 @@ def issuer_entries(
             register=DEMO_REGISTER,
             roles=("issuer",),
             invitation=invitation,
+            binds_holder=True,  # an ACA-Py issuer: binds W3C credentials to the learner
         )
         for did in dict.fromkeys(d for d in dids if d)
     ]

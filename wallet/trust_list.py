@@ -1,7 +1,7 @@
 """The learner's trust list file: which organisations (by DID) they rely on, and as what.
 
 The file is JSON, a list of ``{"did", "name", "country"?, "register"?, "roles"?,
-"invitation"?}``. It is
+"invitation"?, "binds_holder"?}``. It is
 read once at start-up; a broken file stops the start with a message naming the file and
 the entry at fault, because silently trusting nobody (or the wrong party) is worse.
 The consent engine's own ``TrustList`` is built from these entries in ``protocols``.
@@ -38,6 +38,9 @@ class TrustedOrganisation(BaseModel):
     # The organisation's invitation link (checked as an invitation in protocols, which this
     # layer cannot import: see protocols/presentation/trust.py).
     invitation: str | None = Field(default=None, min_length=1, max_length=64 * 1024)
+    # The issuer accepts a request that binds a W3C credential to the learner's DID although
+    # its offer left the subject out (protocols/issuance/binding.py says why that matters).
+    binds_holder: bool = False
 
     @field_validator("did")
     @classmethod
@@ -107,7 +110,8 @@ def _problem(error: ValidationError) -> str:
         name = ".".join(str(part) for part in detail["loc"]) or "entry"
         if detail["type"] == "extra_forbidden":
             problems.append(
-                f"unknown key '{name}' (known: did, name, country, register, roles, invitation)"
+                f"unknown key '{name}' (known: did, name, country, register, roles, "
+                "invitation, binds_holder)"
             )
         elif detail["type"] == "model_type":
             problems.append("must be an object with at least 'did' and 'name'")

@@ -122,7 +122,9 @@ def _problems(
         problems.append(say("consent.engine.cannot_select"))
     elif proof_types is not None and not set(candidate.proof_types) & set(proof_types):
         problems.append(say("consent.engine.signature_not_accepted"))
-    if not [s for s in candidate.subject_ids if s.startswith("did:")]:
+    # No subject id: requested as offered (issuance/binding.py), a fresh DID signs. A subject
+    # that is not a DID (an e-mail, a urn) is somebody the wallet cannot speak for.
+    if candidate.subject_ids and not [s for s in candidate.subject_ids if s.startswith("did:")]:
         problems.append(say("consent.engine.not_bound"))
     return problems
 

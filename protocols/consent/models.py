@@ -277,6 +277,8 @@ class ConsentPrompt(_Model):
     domain: str | None = None
     anoncreds_key: Literal["anoncreds", "indy"] | None = None
     pick_rules: list[PickRule] = Field(default_factory=list)
+    # The did:key type a fresh DID needs to sign the DIF presentation (signing_key.py).
+    signing_key_type: str = "ed25519"
 
     @property
     def answerable(self) -> bool:

@@ -98,23 +98,36 @@ def presentation_body(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[
 
 
 def _presentation_signer(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> str | None:
-    """The DID to sign a DIF presentation with when its credentials have different subjects.
+    """The DID to sign a DIF presentation with when ACA-Py would not pick the right one.
 
-    Each W3C credential has its own subject DID (unlinkable by default), and ACA-Py signs a
-    presentation with one key: on its own it refuses credentials of different subjects. The
-    first credential's subject signs; the verifier sees every chosen credential anyway.
-    None when one subject DID is common to all (ACA-Py finds it itself).
+    Each W3C credential has its own subject DID (unlinkable by default), or none when it
+    was requested as offered (issuance/binding.py), and ACA-Py signs a presentation with one
+    key: on its own it refuses credentials of different subjects and leaves out those with
+    none. So the first subject DID found signs; the verifier sees every chosen credential
+    anyway. None when one subject DID is common to all (ACA-Py finds it itself), or when no
+    chosen credential has one (`needs_fresh_signer`).
     """
-    subjects = [
+    subjects = _chosen_subjects(prompt, answered)
+    if not subjects or set.intersection(*(set(ids) for ids in subjects)):
+        return None
+    return next((ids[0] for ids in subjects if ids), None)
+
+
+def needs_fresh_signer(prompt: ConsentPrompt, decision: ConsentDecision) -> bool:
+    """A DIF presentation whose credentials have no subject DID: a fresh did:key signs it."""
+    subjects = _chosen_subjects(prompt, chosen(prompt, decision))
+    return bool(subjects) and not any(subjects)
+
+
+def _chosen_subjects(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> list[list[str]]:
+    """The subject DIDs of each chosen W3C credential, in the prompt's order."""
+    return [
         [s for s in view.subject_ids if s.startswith("did:")]
         for item in prompt.items
         if item.kind is ItemKind.INPUT_DESCRIPTOR
         and (choice := answered.get(item.referent)) is not None
         and (view := view_of(item, choice)) is not None
     ]
-    if not subjects or set.intersection(*(set(ids) for ids in subjects)):
-        return None
-    return subjects[0][0] if subjects[0] else None
 
 
 def view_of(item: PromptItem, choice: ItemChoice) -> CandidateView | None:

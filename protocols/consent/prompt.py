@@ -10,6 +10,7 @@ from .credentials import CandidateSet, parse_candidates
 from .dif_items import dif_items
 from .models import CandidateView, ConsentPrompt, ItemKind, PickRule, PromptItem, Purpose
 from .request import UNNAMED_REQUEST, ProofRequest
+from .signing_key import signing_key_type
 from .trust import TrustList, verifier_info
 from .validation import over_asking, parse_request
 from .wording import Words, say
@@ -61,6 +62,9 @@ def build_prompt(
         domain=options.domain if options else None,
         anoncreds_key=request.anoncreds_key,
         pick_rules=rules,
+        signing_key_type=signing_key_type(request.dif.presentation_definition)
+        if request.dif
+        else "ed25519",
     )
 
 

@@ -22,6 +22,7 @@ class TrustEntry(BaseModel):
     # An invitation link to the organisation, checked when the list is loaded: the prompt
     # offers "Connect to <name>" when the learner lacks a credential it issues.
     invitation: str | None = None
+    binds_holder: bool = False  # accepts a bound credential request (issuance/binding.py)
 
     def serves_as(self, role: str | None) -> bool:
         """An entry without roles is trusted in every role; otherwise only in those listed."""

@@ -11,12 +11,14 @@ import logging
 
 from agent.admin_client import AdminApiError
 from agent.events import AgentEvent
+from protocols.issuance.binding import issuer_binds
 from protocols.issuance.deadline import next_check_in
 from protocols.issuance.errors import OfferError
 from protocols.issuance.inbox import OfferInbox
 from protocols.issuance.notes import OfferNotes
 from protocols.peers import connection_cache
 from protocols.wallet_services import WalletServices
+from wallet.credentials.index import CredentialIndex
 
 LOGGER = logging.getLogger(__name__)
 TOPICS = frozenset(
@@ -35,8 +37,13 @@ def offer_inbox(services: WalletServices) -> OfferInbox:
             OfferNotes(services.store),
             services.bus,
             connection_cache(services),
+            issuer_binds(services.trust, lambda: held_index(services)),
         )
     return services.offers
+
+
+def held_index(services: WalletServices) -> CredentialIndex | None:
+    return services.credentials.index if services.credentials else None
 
 
 async def offers_flow(services: WalletServices) -> None:

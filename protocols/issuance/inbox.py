@@ -17,6 +17,7 @@ from agent.admin_models import CredentialExchangeDetail
 from agent.connection_cache import ConnectionCache
 from agent.events import AgentEvent, EventBus
 from config.settings import WalletSettings
+from protocols.issuance.binding import IssuerBinds, never_known, subject_for_request
 from protocols.issuance.deadline import (
     WAITING_STATES,
     overdue_reason,
@@ -31,7 +32,7 @@ from protocols.issuance.errors import (
 )
 from protocols.issuance.failure_reasons import resolution_problem, store_failure, why_unstorable
 from protocols.issuance.hints import KnownExchanges
-from protocols.issuance.holder_did import HolderDidError, new_holder_did
+from protocols.issuance.holder_did import HolderDidError
 from protocols.issuance.models import CredentialOffer, OfferNote, OfferState
 from protocols.issuance.notes import OfferNotes, accepted, failed
 from protocols.issuance.offer_view import offer_body, offer_view
@@ -51,8 +52,10 @@ class OfferInbox:
         notes: OfferNotes,
         bus: EventBus,
         connections: ConnectionCache | None = None,
+        issuer_binds: IssuerBinds = never_known,
     ) -> None:
         self._client = client
+        self._issuer_binds = issuer_binds
         self._connections = connections or ConnectionCache(client)
         self._settings = settings
         self._notes = notes
@@ -106,7 +109,7 @@ class OfferInbox:
             await self._awaiting_changed.wait()
 
     async def accept(self, cred_ex_id: str, *, auto: bool = False) -> CredentialOffer:
-        """Request the credential; a W3C one is bound to a new subject DID of the right key."""
+        """Request the credential; a W3C one bound to a new DID where the issuer accepts it."""
         async with self._locks[cred_ex_id]:
             # The offer as last read (by its webhook) if still open: ACA-Py itself refuses
             # a request for an exchange that moved on since, and that refusal is shown.
@@ -290,7 +293,7 @@ class OfferInbox:
                 f"offer {offer.id} uses a credential format this wallet cannot store"
             )
         try:
-            return await new_holder_did(self._client, offer.proof_type)
+            return await subject_for_request(self._client, offer, self._issuer_binds)
         except HolderDidError as error:
             raise OfferUnsupported(str(error)) from None
 

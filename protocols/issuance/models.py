@@ -42,6 +42,10 @@ class CredentialOffer(BaseModel):
     received_at: datetime | None = None
     updated_at: datetime | None = None
     holder_did: str | None = None
+    subject_id: str | None = Field(
+        default=None,
+        description="The subject id a W3C offer names itself (None: left to the holder).",
+    )
     credential_id: str | None = Field(
         default=None,
         description="The stored credential's id, `<format>:<id>` as in /api/credentials.",

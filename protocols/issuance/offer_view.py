@@ -159,6 +159,7 @@ def _with_ld_proof(view: CredentialOffer, body: dict[str, Any]) -> CredentialOff
             "types": types,
             "title": _ld_title(credential),
             "values": flatten_subject(subject),
+            "subject_id": _named_subject(subject),
         }
     )
 
@@ -198,6 +199,11 @@ def _legacy_schema_name(schema_id: str | None) -> str | None:
     """`<did>:2:<name>:<version>` carries the schema name; other ids do not."""
     parts = (schema_id or "").split(":")
     return parts[2] if len(parts) == 4 and parts[1] == "2" else None
+
+
+def _named_subject(subject: object) -> str | None:
+    named = subject.get("id") if isinstance(subject, dict) else None
+    return named if isinstance(named, str) and named else None
 
 
 def _bound_subject(record: CredentialExchangeRecord) -> str | None:

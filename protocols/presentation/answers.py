@@ -27,6 +27,7 @@ from protocols.presentation.credential_fields import field_names
 from protocols.presentation.history_entries import approval_entry, decline_entry
 from protocols.presentation.history_fields import shown_by_credential
 from protocols.presentation.pending import PendingRequest, RequestStatus
+from protocols.presentation.signer import sign_with_fresh_did
 from protocols.presentation.status_recheck import CredentialWithdrawn, refuse_withdrawn
 from wallet.history import History, HistoryEntry, HistoryError
 
@@ -74,6 +75,12 @@ async def approve(
             await refuse_withdrawn(services, prompt, chosen)
         except CredentialWithdrawn as error:
             raise AnswerError("invalid", str(error)) from None
+        try:
+            await sign_with_fresh_did(services.client, prompt, chosen, body)
+        except AdminApiError as error:  # nothing was sent or recorded: the learner may retry
+            raise AnswerError(
+                "unavailable", f"The wallet could not make a key to sign with: {error}"
+            ) from None
         book.update(exchange_id, status=RequestStatus.SENDING)
         try:
             await _write_ahead(services, entry)

@@ -47,6 +47,7 @@ def trust_list_of(organisations: list[TrustedOrganisation]) -> TrustList:
                 register=org.register_,
                 roles=org.roles,
                 invitation=org.invitation,
+                binds_holder=org.binds_holder,
             )
             for org in organisations
         ]

@@ -23,6 +23,7 @@ from demo.peers import (
     start_mediator,
     start_verifier,
 )
+from demo.trust_list import university_entries, write_trust_list
 from tests.integration.pickup_learner import WebhookSink
 from tests.integration.wallet_cli import WalletCli, wait_for
 
@@ -86,6 +87,13 @@ def start_learner(
     cli.start(*args, **start_env)
     wait_for(lambda: cli.status()["ready"], "the learner's wallet to be ready")
     return cli
+
+
+def start_binding_learner(data_dir: Path, host: DidWebHostProcess, issuer: IssuerPeer) -> WalletCli:
+    """A learner whose trust list says the issuer binds W3C credentials to the learner, as
+    the demo's does: its requests are bound to a fresh did:key (issuance/binding.py)."""
+    trust = write_trust_list(data_dir.parent / "trust", university_entries(issuer, None))
+    return start_learner(data_dir, host, LEARNER_WALLET_TRUST_LIST=str(trust))
 
 
 @pytest.fixture

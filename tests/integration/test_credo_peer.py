@@ -2,9 +2,9 @@
 
 Stock Credo modules, no changes: JSON-LD credentials over issue-credential 2.0 and DIF
 Presentation Exchange over present-proof 2.0. The wallet connects both ways, receives a
-credential under each of Credo's auto-accept settings (under ContentApproved only once a person
-at Credo approves: issue #17 point 1 is still open), answers a DIF request carrying Credo's own
-(non-UUID) challenge, declines one, and Credo gives its verdict.
+credential under each of Credo's auto-accept settings (under ContentApproved with nobody at
+Credo: the request equals the offer), answers a DIF request carrying Credo's own (non-UUID)
+challenge, declines one, and Credo gives its verdict.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ import pytest_asyncio
 
 from config.acapy_args import CORE_PLUGINS
 from demo.peer_credentials import SAMPLE_MICROCREDENTIAL, microcredential
+from demo.peer_verifier import VerifierPeer
 from demo.peers import PeerAgent, decode_invitation, poll_until
 from tests.integration.credo_peer import AutoAccept, CredoPeer, start_credo_peer
-from tests.integration.proof_peers import DEADLINE, api_ok
+from tests.integration.proof_peers import DEADLINE, api_ok, connect
+from tests.integration.proof_peers import request_at_learner as request_from
 from tests.integration.wallet_cli import WalletCli
 
 pytestmark = pytest.mark.integration
@@ -171,12 +173,13 @@ async def test_credo_invites_issues_always_verifies_a_dif_proof_and_sees_a_decli
 
 
 async def test_the_learner_invites_and_credo_issues_with_never_and_content_approved(
-    credo: CredoPeer, learner: WalletCli
+    credo: CredoPeer, learner: WalletCli, verifier: VerifierPeer
 ) -> None:
     """The learner's own invitation, then `never` (a person at Credo approves the request) and
-    `contentApproved`. Issue #17 point 1, still open: the wallet's request adds
-    credentialSubject.id, so it no longer equals Credo's offer and ContentApproved, too,
-    leaves it for a person at the issuer."""
+    `contentApproved`, which issues with nobody at Credo: the wallet does not know Credo to
+    accept a bound request, so it asks for the credential as offered (issuance/binding.py).
+    That credential has no subject id; its presentation, signed with a did:key made for it,
+    verifies at Credo and at an ACA-Py verifier, and the two share no signer."""
     own = await api_ok(learner, "POST", "/api/invitation")
     received = await credo.receive_invitation(own["url"])
     mine = await learner_connection(learner, credo.label)
@@ -185,15 +188,32 @@ async def test_the_learner_invites_and_credo_issues_with_never_and_content_appro
     await issue(credo, learner, connection_id, "never")
 
     record_id = await credo.offer(connection_id, course_credential(credo), "contentApproved")
-    offer_id = await accept_offer_only(learner)
-    waiting = await credo.wait(
-        "credential exchange", lambda: credo.credential(record_id), {"request-received"}
+    offer = await stored_offer(learner, await accept_offer_only(learner))  # nobody at Credo
+    record = await credo.wait(
+        "credential exchange", lambda: credo.credential(record_id), {"done", "credential-issued"}
     )
-    assert "id" not in waiting["offered"]["credential"]["credentialSubject"], waiting
-    assert waiting["requested"]["credential"]["credentialSubject"]["id"].startswith("did:key:")
-    # Only a person's approval moves it on (had Credo issued on its own, this call would fail).
-    await credo.accept_request(record_id)
-    await stored_offer(learner, offer_id)
+    assert record["requested"]["credential"] == record["offered"]["credential"], record
+    assert offer["holder_did"] is None and offer["subject_id"] is None, offer
+
+    proof_id = await credo.request_proof(connection_id, course_definition())
+    shown = await request_at_learner(learner)
+    chosen = {"choices": {"course": {"credential_id": offer["credential_id"]}}}
+    await api_ok(learner, "POST", f"/api/requests/{shown['exchange_id']}/approve", chosen)
+    verdict = await credo.wait("proof exchange", lambda: credo.proof(proof_id), DONE)
+    assert verdict["state"] == "done" and verdict["is_verified"] is True, verdict
+    at_credo = verdict["presentation"]
+    assert "id" not in at_credo["verifiableCredential"][0]["credentialSubject"], at_credo
+
+    acapy_connection = await connect(learner, verifier)
+    pres_ex_id = await verifier.request_proof_dif(acapy_connection, course_definition())
+    asked = await request_from(learner, verifier, pres_ex_id)
+    await api_ok(learner, "POST", f"/api/requests/{asked['exchange_id']}/approve", chosen)
+    checked = await verifier.wait_state("presentation", pres_ex_id, {"done", "abandoned"})
+    assert checked["state"] == "done" and checked["verified"] == "true", checked
+    at_acapy = checked["by_format"]["pres"]["dif"]
+    assert "id" not in at_acapy["verifiableCredential"][0]["credentialSubject"], at_acapy
+    signers = {at_credo["proof"]["verificationMethod"], at_acapy["proof"]["verificationMethod"]}
+    assert len(signers) == 2 and all(s.startswith("did:key:") for s in signers), signers
 
 
 async def test_without_credo_compat_plain_acapy_never_completes_credos_exchange(

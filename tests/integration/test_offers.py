@@ -25,7 +25,7 @@ from demo.peers import (
     LdKind,
     poll_until,
 )
-from tests.integration.conftest import start_learner
+from tests.integration.conftest import start_binding_learner
 from tests.integration.proof_peers import api, api_ok, connect
 from tests.integration.wallet_cli import WalletCli
 
@@ -63,7 +63,7 @@ async def wallet(
     tmp_path_factory: pytest.TempPathFactory, didweb_host: DidWebHostProcess, issuer: IssuerPeer
 ) -> AsyncIterator[Learner]:
     cli = await asyncio.to_thread(
-        start_learner, tmp_path_factory.mktemp("offers") / "w", didweb_host
+        start_binding_learner, tmp_path_factory.mktemp("offers") / "w", didweb_host, issuer
     )
     try:
         yield Learner(cli, await connect(cli, issuer))
@@ -183,3 +183,30 @@ async def test_decline_abandons_the_exchange_at_the_issuer(
     assert reason in (at_issuer["cred_ex_record"].get("error_msg") or "")
     listed = (await api_ok(wallet.cli, "GET", "/api/offers?state=declined"))["offers"]
     assert shown["id"] in [o["id"] for o in listed]
+
+
+async def test_an_unknown_issuers_ed25519_offer_is_requested_as_offered(
+    learner: WalletCli, issuer: IssuerPeer
+) -> None:
+    """Nothing says this issuer binds, so its Ed25519 credential comes as offered, with no
+    subject id; a BBS+ one is always bound (issuance/binding.py). What is known is known per
+    issuer DID: the bound BBS+ credential says nothing of the issuer's Ed25519 DID."""
+    connection_id = await connect(learner, issuer)
+
+    async def accepted(kind: str) -> dict[str, Any]:
+        shown = await shown_offer(learner, issuer, await offer(issuer, connection_id, kind))
+        await api_ok(learner, "POST", f"/api/offers/{shown['id']}/accept")
+        done = await offer_in_state(learner, shown["id"], "done", "failed")
+        assert done["state"] == "done", done["failure"]
+        return done
+
+    first = await accepted("ed25519")
+    assert first["holder_did"] is None and first["subject_id"] is None
+    path = f"/api/credentials/{quote(first['credential_id'], safe='')}"
+    stored = await api_ok(learner, "GET", path)
+    assert "id" not in stored["attributes"], stored["attributes"]
+
+    bbs = await accepted("bbs")
+    assert bbs["holder_did"] and bbs["holder_did"].startswith("did:key:")
+    # The BBS+ credential comes from another of the issuer's DIDs: still unknown for Ed25519.
+    assert (await accepted("ed25519"))["holder_did"] is None

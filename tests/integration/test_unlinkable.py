@@ -7,7 +7,8 @@ different subjects still go together in one presentation the verifier accepts.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ import pytest_asyncio
 
 from demo.peer_verifier import start_verifier
 from demo.peers import SAMPLE_MICROCREDENTIAL, DidWebHostProcess, IssuerPeer, VerifierPeer
+from tests.integration.conftest import start_binding_learner
 from tests.integration.proof_peers import api_ok, connect, issue_ld, request_at_learner
 from tests.integration.wallet_cli import WalletCli
 
@@ -33,6 +35,18 @@ async def other_verifier(
     )
     yield peer
     await peer.stop()
+
+
+@pytest.fixture
+def learner(
+    tmp_path: Path, didweb_host: DidWebHostProcess, issuer: IssuerPeer
+) -> Iterator[WalletCli]:
+    """The issuer is known to bind (trust list), so each W3C credential gets a DID of its own."""
+    cli = start_binding_learner(tmp_path / "learner", didweb_host, issuer)
+    try:
+        yield cli
+    finally:
+        cli.kill()
 
 
 def descriptor(name: str, title: str, limit: bool) -> dict[str, Any]:

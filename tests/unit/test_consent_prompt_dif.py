@@ -3,7 +3,12 @@
 from typing import Any
 
 from protocols.consent import ConsentPrompt, build_prompt, parse_request
-from protocols.consent.presentation import default_decision, presentation_body
+from protocols.consent.presentation import (
+    default_decision,
+    needs_fresh_signer,
+    presentation_body,
+)
+from protocols.consent.signing_key import signing_key_type
 from tests.unit.test_consent_fixtures import (
     HOLDER_BLS,
     HOLDER_ED,
@@ -213,3 +218,53 @@ def test_a_request_already_parsed_builds_the_same_prompt() -> None:
     parsed = parse_request(record)
     from_record = build_prompt(record, dif_candidates(), TRUST, "Acme HR", now=NOW)
     assert build_prompt(parsed, dif_candidates(), TRUST, "Acme HR", now=NOW) == from_record
+
+
+def _without_subject_id(vc: dict[str, Any]) -> dict[str, Any]:
+    """A credential requested as offered (issuance/binding.py): no subject id at all."""
+    del vc["credentialSubject"]["id"]
+    return vc
+
+
+def test_a_credential_without_subject_id_is_usable_and_signed_by_a_fresh_did() -> None:
+    request = dif_request(limit_disclosure=None, proof_types=["Ed25519Signature2018"])
+    vc = _without_subject_id(w3c_credential("vc-plain", "Ed25519Signature2018"))
+    prompt = _prompt(request, [vc])
+    assert prompt.answerable, prompt.errors
+    decision = default_decision(prompt)
+    body = presentation_body(prompt, decision)
+    assert body["dif"]["record_ids"] == {"degree_input": ["vc-plain"]}
+    assert "issuer_id" not in body["dif"]  # made at approve time (presentation/signer.py)
+    assert needs_fresh_signer(prompt, decision) and prompt.signing_key_type == "ed25519"
+
+
+def test_a_credential_without_subject_id_next_to_a_bound_one_is_kept_in() -> None:
+    """ACA-Py alone signs with the bound one's DID and drops the other: name the signer."""
+    badge = _without_subject_id(
+        w3c_credential(
+            "vc-badge", "Ed25519Signature2018", type_="CourseBadge", extra={"course": "x"}
+        )
+    )
+    degree = w3c_credential("vc-new")
+    prompt = _prompt(_two_descriptors(), [degree, badge])
+    decision = default_decision(prompt)
+    body = presentation_body(prompt, decision)
+    assert body["dif"]["record_ids"] == {"degree_input": ["vc-new"], "badge_input": ["vc-badge"]}
+    assert body["dif"]["issuer_id"] == HOLDER_BLS and not needs_fresh_signer(prompt, decision)
+
+
+def test_the_fresh_signers_key_suits_the_proof_aca_py_will_sign_with() -> None:
+    def key_for(request: dict[str, Any]) -> str:
+        return signing_key_type(
+            parse_request(exchange_record({"dif": request})).dif.presentation_definition
+        )
+
+    assert key_for(dif_request()) == "bls12381g2"  # limits disclosure, BBS listed
+    assert key_for(dif_request(None, ["Ed25519Signature2018"])) == "ed25519"
+    assert key_for(dif_request(None, ["Ed25519Signature2020"])) == "ed25519"  # ACA-Py's default
+    assert key_for(dif_request(None, ["BbsBlsSignature2020", "Ed25519Signature2018"])) == (
+        "bls12381g2"
+    )
+    assert key_for(dif_request("required", ["Ed25519Signature2018", "BbsBlsSignature2020"])) == (
+        "ed25519"  # the listed type wins over limit_disclosure, as in ACA-Py 1.7
+    )

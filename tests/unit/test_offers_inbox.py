@@ -14,7 +14,13 @@ from agent.admin_client import AdminClient
 from agent.events import AgentEvent, EventBus
 from config.data_dir import DataDir
 from config.settings import WalletSettings
-from protocols.issuance.errors import OfferExchangeFailed, OfferNotFound, OfferNotPending
+from protocols.issuance.binding import IssuerBinds, never_known
+from protocols.issuance.errors import (
+    OfferExchangeFailed,
+    OfferNotFound,
+    OfferNotPending,
+    OfferUnsupported,
+)
 from protocols.issuance.inbox import OfferInbox
 from protocols.issuance.notes import OfferNotes
 from tests.unit.fake_admin import ADMIN_KEY
@@ -41,12 +47,13 @@ class Harness:
         self.stores: list[ControllerStore] = []
         admin.connections.append({"connection_id": "conn-1", "their_label": "Open Learning"})
 
-    async def inbox(self, **settings: object) -> OfferInbox:
+    async def inbox(self, binds: IssuerBinds = never_known, **settings: object) -> OfferInbox:
         """A fresh inbox on the same data dir, as after a restart of the wallet."""
         store = await ControllerStore.open(self.data_dir, SECRET)
         self.stores.append(store)
         wallet_settings = WalletSettings(**settings)  # type: ignore[arg-type]
-        return OfferInbox(self.client, wallet_settings, OfferNotes(store), self.bus)
+        notes = OfferNotes(store)
+        return OfferInbox(self.client, wallet_settings, notes, self.bus, issuer_binds=binds)
 
     async def close(self) -> None:
         for store in self.stores:
@@ -68,12 +75,18 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     ("proof_type", "key_type"),
     [("Ed25519Signature2020", "ed25519"), ("BbsBlsSignature2020", "bls12381g2")],
 )
-async def test_each_ld_proof_offer_gets_a_new_subject_did_of_its_key_type(
+async def test_an_issuer_known_to_bind_gets_a_new_subject_did_of_its_key_type_each_time(
     harness: Harness, proof_type: str, key_type: str
 ) -> None:
     harness.admin.offer(detail(ld_record("l1", proof_type)))
     harness.admin.offer(detail(ld_record("l2", proof_type)))
-    inbox = await harness.inbox()
+    asked: list[str] = []
+
+    async def binds(issuer_did: str) -> bool:
+        asked.append(issuer_did)
+        return True
+
+    inbox = await harness.inbox(binds)
     first, second = await inbox.accept("l1"), await inbox.accept("l2")
     made = [body["options"]["key_type"] for body in harness.admin.created_dids]
     assert made == [key_type, key_type]
@@ -83,6 +96,53 @@ async def test_each_ld_proof_offer_gets_a_new_subject_did_of_its_key_type(
         ("l2", {"holder_did": second.holder_did}),
     ]
     assert (first.state, first.issuer_label) == ("accepted", "Open Learning")
+    assert asked == ([ED25519_ISSUER] * 2 if key_type == "ed25519" else [])  # BBS: always
+
+
+async def test_an_unknown_issuer_gets_the_request_as_offered_and_no_did_is_made(
+    harness: Harness,
+) -> None:
+    """A Credo issuer on ContentApproved issues only a request equal to its offer."""
+    harness.admin.offer(detail(ld_record("l1")))
+    offer = await (await harness.inbox()).accept("l1")
+    assert harness.admin.requests == [("l1", {})] and harness.admin.created_dids == []
+    assert (offer.state, offer.holder_did, offer.subject_id) == ("accepted", None, None)
+
+
+async def test_an_offer_that_names_its_subject_is_requested_as_offered(harness: Harness) -> None:
+    named = {"id": "did:key:z6MkNamedByTheIssuer", "name": "Ada"}
+    credential = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": ED25519_ISSUER,
+        "issuanceDate": "2026-11-22T06:56:16Z",
+        "credentialSubject": named,
+    }
+    harness.admin.offer(detail(ld_record("l1", credential=credential)))
+
+    async def binds(_issuer_did: str) -> bool:
+        return True
+
+    offer = await (await harness.inbox(binds)).accept("l1")
+    assert harness.admin.requests == [("l1", {})] and harness.admin.created_dids == []
+    assert offer.subject_id == "did:key:z6MkNamedByTheIssuer"
+
+
+async def test_a_bbs_offer_is_bound_even_for_an_unknown_issuer(harness: Harness) -> None:
+    """Unbound, its subject would be a blank node no selective proof of it can verify."""
+    harness.admin.offer(detail(ld_record("l1", "BbsBlsSignature2020")))
+    offer = await (await harness.inbox()).accept("l1")
+    assert [body["options"]["key_type"] for body in harness.admin.created_dids] == ["bls12381g2"]
+    assert harness.admin.requests == [("l1", {"holder_did": offer.holder_did})]
+
+
+async def test_an_unsupported_proof_type_is_refused_even_when_not_binding(
+    harness: Harness,
+) -> None:
+    harness.admin.offer(detail(ld_record("l1", "JsonWebSignature2020")))
+    with pytest.raises(OfferUnsupported, match="JsonWebSignature2020"):
+        await (await harness.inbox()).accept("l1")
+    assert harness.admin.requests == []
 
 
 async def test_accepting_anoncreds_sends_an_empty_request(harness: Harness) -> None:
