@@ -188,6 +188,8 @@ async def test_a_check_previews_the_badge_and_stores_nothing(site: Site) -> None
     assert preview["title"] == "Welding 1"
     assert preview["issuer_label"] == "Open Learning Institute (listed)"
     assert preview["attributes"]["achievement.name"] == "Welding 1"
+    shown = {field["label"]: field["value"] for field in item["fields"]}
+    assert shown["Achievement"] == "Welding 1" and "achievement.name" not in shown
     assert preview["raw"] is None
     assert site.agent.stored == {} and await _held(site) == []
 

@@ -10,11 +10,12 @@ error of the first refused credential, or `already_in_wallet`.
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agent.admin_client import AdminApiError
 from ui.web.credential_access import agent_error, credentials_of, only_our_pages
 from ui.web.errors import ApiError, ErrorBody, words_of
+from ui.web.pages.wording import Wording
 from ui.web.services import services_of
 from wallet.credentials.importing.files import MAX_FILE_BYTES
 from wallet.credentials.importing.flow import CredentialImport, ImportItem, ImportReport
@@ -24,10 +25,18 @@ from wallet.history import History
 READ_CHUNK = 64 * 1024
 
 
+class ShownField(BaseModel):
+    """One claim as the preview shows it: its label and value in the learner's words."""
+
+    label: str
+    value: str
+
+
 class ImportItemView(ImportItem):
     """One credential of the file, with the reason it was refused in the learner's words."""
 
     problem: ErrorBody | None = None
+    fields: list[ShownField] = Field(default_factory=list)  # ids and types left out
 
 
 class ImportAnswer(BaseModel):
@@ -105,16 +114,26 @@ def _raise_if_nothing_to_add(report: ImportReport) -> None:
     raise ApiError(409, "already_in_wallet", detail=", ".join(held) or None)
 
 
+def _fields(wording: Wording, item: ImportItem) -> list[ShownField]:
+    attributes = item.credential.attributes if item.credential else {}
+    return [
+        ShownField(label=wording.field_label(name), value=wording.field_value(name, value))
+        for name, value in wording.claims_of(attributes)
+    ]
+
+
 def _refusal(reason: RefusalReason, detail: str | None) -> ApiError:
     return ApiError(422, "import_refused", reason=reason, detail=detail)
 
 
 def _answer(request: web.Request, report: ImportReport) -> ImportAnswer:
     words = words_of(request)
+    wording = Wording(words)
     items = [
         ImportItemView(
             **item.model_dump(),
             problem=_refusal(item.reason, item.detail).body(words) if item.reason else None,
+            fields=_fields(wording, item),
         )
         for item in report.items
     ]

@@ -116,11 +116,12 @@
     card.appendChild(facts);
     if (credential.status === "expired") card.appendChild(element("p", words.expiredNote, "badge badge-expired"));
     card.appendChild(element("h5", words.claims));
-    var names = Object.keys(credential.attributes || {}).sort();
-    if (!names.length) card.appendChild(element("p", words.noClaims));
+    /* Labels and values in the learner's words, from the server (ids and types left out). */
+    var shown = item.fields || [];
+    if (!shown.length) card.appendChild(element("p", words.noClaims));
     var claims = element("dl", null, "facts fields");
-    names.forEach(function (name) { fact(claims, name, credential.attributes[name]); });
-    if (names.length) card.appendChild(claims);
+    shown.forEach(function (field) { fact(claims, field.label, field.value); });
+    if (shown.length) card.appendChild(claims);
     return card;
   }
 
