@@ -18,6 +18,9 @@ from .models import (
 )
 
 MAX_SELF_ATTESTED = 1000
+# The multibase start of a did:key for each key type (multicodec ed25519-pub, bls12_381-g2-pub,
+# p256-pub).
+DID_KEY_PREFIXES = {"z6Mk": "ed25519", "zUC7": "bls12381g2", "zDn": "p256"}
 
 
 class DecisionError(ValueError):
@@ -98,25 +101,40 @@ def presentation_body(prompt: ConsentPrompt, decision: ConsentDecision) -> dict[
 
 
 def _presentation_signer(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> str | None:
-    """The DID to sign a DIF presentation with when ACA-Py would not pick the right one.
+    """The DID to sign a DIF presentation with when ACA-Py would not pick a fitting one.
 
     Each W3C credential has its own subject DID (unlinkable by default), or none when it
     was requested as offered (issuance/binding.py), and ACA-Py signs a presentation with one
-    key: on its own it refuses credentials of different subjects and leaves out those with
-    none. So the first subject DID found signs; the verifier sees every chosen credential
-    anyway. None when one subject DID is common to all (ACA-Py finds it itself), or when no
-    chosen credential has one (`needs_fresh_signer`).
+    key, of the type its proof needs: on its own it refuses credentials of different
+    subjects and leaves out those with none. So the first subject DID with a fitting key
+    signs; the verifier sees every chosen credential anyway. None when one fitting subject
+    DID is common to all (ACA-Py finds it itself), or when no chosen credential has a
+    fitting one (`needs_fresh_signer`).
     """
     subjects = _chosen_subjects(prompt, answered)
-    if not subjects or set.intersection(*(set(ids) for ids in subjects)):
+    if not subjects:
         return None
-    return next((ids[0] for ids in subjects if ids), None)
+    common = set.intersection(*(set(ids) for ids in subjects))
+    if any(_fits(did, prompt.signing_key_type) for did in common):
+        return None
+    fitting = (did for ids in subjects for did in ids if _fits(did, prompt.signing_key_type))
+    return next(fitting, None)
 
 
 def needs_fresh_signer(prompt: ConsentPrompt, decision: ConsentDecision) -> bool:
-    """A DIF presentation whose credentials have no subject DID: a fresh did:key signs it."""
+    """A DIF presentation with no subject DID that can sign it: a fresh did:key signs it."""
     subjects = _chosen_subjects(prompt, chosen(prompt, decision))
-    return bool(subjects) and not any(subjects)
+    return bool(subjects) and not any(
+        _fits(did, prompt.signing_key_type) for ids in subjects for did in ids
+    )
+
+
+def _fits(did: str, key_type: str) -> bool:
+    """A did:key names its key type in its first characters; other DIDs are left to ACA-Py."""
+    if not did.startswith("did:key:"):
+        return True
+    found = next((t for p, t in DID_KEY_PREFIXES.items() if did[8:].startswith(p)), None)
+    return found is None or found == key_type
 
 
 def _chosen_subjects(prompt: ConsentPrompt, answered: dict[str, ItemChoice]) -> list[list[str]]:

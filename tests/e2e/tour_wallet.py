@@ -2,8 +2,9 @@
 
 Filled through the real issuer and verifier and the learner's JSON API: a credential of each
 kind the issuer makes, a conversation, an accepted and an open offer, a declined and a
-shared request in the history, and two requests still waiting (AnonCreds with a predicate,
-DIF with BBS selective disclosure).
+shared request in the history, and three requests still waiting (AnonCreds with a predicate,
+DIF with BBS selective disclosure, DIF drawing on two credentials); for the stacks, two
+badges aligned to one ESCO skill, two more micro-credentials and a collection.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from demo.peers import (
     VerifierPeer,
     poll_until,
 )
+from tests.e2e.stack_wallet import fill_wallet, two_courses
 from tests.e2e.steps import COURSE, course_check
 from tests.integration.proof_peers import accept_next_offer, api_ok, connect, request_at_learner
 from tests.integration.wallet_cli import WalletCli
@@ -94,11 +96,30 @@ async def _requests(learner: WalletCli, issuer: IssuerPeer, verifier: VerifierPe
     assert record.get("verified") == "true", record
     anoncreds = await course_check(verifier, connection, issuer.cred_def_id)
     dif = await verifier.request_proof_dif(connection, bbs_course_definition())
+    stacked = await verifier.request_proof_dif(connection, two_courses())
     return [
         Screen(
             "consent-anoncreds", f"/requests/{_id(await _exchange(learner, verifier, anoncreds))}"
         ),
         Screen("consent-dif", f"/requests/{_id(await _exchange(learner, verifier, dif))}"),
+        Screen("consent-stack", f"/requests/{_id(await _exchange(learner, verifier, stacked))}"),
+    ]
+
+
+async def _stacks(learner: WalletCli, held: dict[str, str]) -> list[Screen]:
+    """A collection of three (one says no credits), the ESCO skill stack of two badges."""
+    ids = [held[title] for title in ("Python Foundations", "SQL Basics", "Statistics 1")]
+    body = {"name": "My data analysis pathway", "credential_ids": ids}
+    collection = await api_ok(learner, "POST", "/api/stacks/collections", body)
+    stacks = (await api_ok(learner, "GET", "/api/stacks"))["stacks"]
+    (skill,) = [s for s in stacks if s["kind"] == "skill"]
+    badge = _id(held["Data Analysis with Python"])
+    return [
+        Screen("stacks", "/stacks"),
+        Screen("stack-collection", f"/stacks/{_id(collection['id'])}"),
+        Screen("stack-add", f"/stacks/{_id(collection['id'])}/add"),
+        Screen("stack-skill", f"/stacks/{_id(skill['id'])}"),
+        Screen("stack-collect", f"/stacks/collect?credential={badge}"),
     ]
 
 
@@ -141,6 +162,7 @@ async def tour_screens(
     """Every screen of a filled wallet, in menu order; an unknown address for the error page."""
     connection = await connect(learner, issuer)
     held = await _credentials(learner, issuer, connection)
+    stacked = await fill_wallet(learner, issuer, connection)
     asked = await _requests(learner, issuer, verifier)
     talk = await _conversation(learner, issuer, connection)
     offer = await _open_offer(learner, issuer, connection)
@@ -151,6 +173,7 @@ async def tour_screens(
         held[0],
         Screen("credentials", "/credentials"),
         *held[1:],
+        *await _stacks(learner, stacked),
         Screen("connections", "/connections"),
         talk,
         Screen("history", "/history"),

@@ -111,6 +111,7 @@ def test_what_counts_as_a_change() -> None:
     assert matters(AgentEvent(topic="credential_stored", source="wallet"))
     assert matters(AgentEvent(topic="credential_deleted", source="wallet"))
     assert matters(AgentEvent(topic="request_answered", source="wallet"))
+    assert matters(AgentEvent(topic="collections_changed", source="wallet"))
     assert matters(AgentEvent(topic="connections", payload={"state": "active"}))
     assert not matters(AgentEvent(topic="connections", payload={"state": "request"}))
     assert not matters(

@@ -143,7 +143,7 @@ def test_dif_reasons_statements_and_refusals_carry_their_keys() -> None:
         build_prompt(exchange_record({}), [], TRUST, "Acme", now=NOW)
     assert refused.value.words == Words(key="consent.engine.refused.unreadable")
     shown = Wording(catalogue("de")).said(refused.value.words.model_dump())
-    assert shown == "Diese Anfrage enthält nichts, was die Wallet lesen kann."
+    assert shown == "Diese Anfrage enthält nichts, was das Wallet lesen kann."
 
 
 def test_one_type_reads_the_same_on_offer_credential_and_prompt() -> None:

@@ -59,7 +59,7 @@ def _command(page: str) -> list[str]:
 
 @pytest.mark.parametrize(
     ("language", "words"),
-    [("en", "This wallet keeps its data in"), ("de", "Diese Wallet speichert ihre Daten in")],
+    [("en", "This wallet keeps its data in"), ("de", "Dieses Wallet speichert seine Daten in")],
 )
 async def test_a_custom_dir_is_named_in_both_languages(
     tmp_path: Path, language: str, words: str

@@ -68,3 +68,17 @@ async def test_a_credential_bound_to_the_learner_is_signed_by_its_subject(
     prompt, decision, body = _body_for(dif_request(), w3c_credential("vc-1"))
     await sign_with_fresh_did(client, prompt, decision, body)
     assert fake.created_dids == [] and "issuer_id" not in body["dif"]
+
+
+async def test_a_subject_whose_key_does_not_suit_the_proof_gives_way_to_a_fresh_signer(
+    admin: tuple[FakeHolderAdmin, AdminClient],
+) -> None:
+    """ACA-Py signs with Ed25519Signature2018 when the verifier lists it first; a BBS+
+    credential's subject has a BLS key, which cannot make that signature."""
+    fake, client = admin
+    request = dif_request(None, ["Ed25519Signature2018", "BbsBlsSignature2020"])
+    prompt, decision, body = _body_for(request, w3c_credential("vc-1"))
+    assert prompt.signing_key_type == "ed25519" and "issuer_id" not in body["dif"]
+    await sign_with_fresh_did(client, prompt, decision, body)
+    assert fake.created_dids == [{"method": "key", "options": {"key_type": "ed25519"}}]
+    assert body["dif"]["issuer_id"] == fake.dids[-1]["did"]

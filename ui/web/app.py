@@ -18,6 +18,7 @@ from ui.web import (
     pages,
     requests_api,
     settings_api,
+    stacks_api,
     status_api,
     wipe_api,
 )
@@ -38,6 +39,7 @@ API_MODULES += [connections_api, connection_changes_api, messages_api]
 API_MODULES += [settings_api]
 API_MODULES += [backup_api]
 API_MODULES += [wipe_api]
+API_MODULES += [stacks_api]
 
 UI_SECRETS_KEY = web.AppKey("ui_secrets", UiSecrets)
 

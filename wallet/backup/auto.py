@@ -47,12 +47,21 @@ from wallet.backup.saved_key import load_saved_key
 from wallet.backup.worker import Job, Result
 from wallet.controller_store import ControllerStore
 from wallet.credentials.stored import DELETED_TOPIC, REVOKED_TOPIC, STORED_TOPIC
+from wallet.stacks.learner_collections import COLLECTIONS_CHANGED
 from wallet.wallet_key import WalletSecret
 
 LOGGER = logging.getLogger(__name__)
-# A credential stored, deleted or found revoked; a proof answered or declined (history).
+# A credential stored, deleted or found revoked; a proof answered or declined (history); the
+# learner's collections changed.
 CHANGE_TOPICS = frozenset(
-    {STORED_TOPIC, DELETED_TOPIC, REVOKED_TOPIC, "request_answered", "request_declined"}
+    {
+        STORED_TOPIC,
+        DELETED_TOPIC,
+        REVOKED_TOPIC,
+        "request_answered",
+        "request_declined",
+        COLLECTIONS_CHANGED,
+    }
 )
 CONNECTION_TOPIC = "connections"
 CONNECTION_CHANGES = frozenset({"active", "completed", "deleted"})

@@ -260,6 +260,11 @@ class CredentialIndex:
             self._counts[key] = total
         return total
 
+    @property
+    def writes(self) -> int:
+        """Grows with every write: what a reader derived at one value is stale at another."""
+        return self._writes
+
     def _written(self) -> None:
         self._writes += 1
         self._counts.clear()

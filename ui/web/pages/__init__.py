@@ -10,7 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ui.web.pages import conversation, exchanges, holdings, overview
+from ui.web.pages import conversation, exchanges, holdings, overview, stacks
 from ui.web.pages.local_api import LOCAL_API_KEY, LocalApi
 from ui.web.pages.login import login_needed, login_used_up
 from ui.web.pages.problem import error_page
@@ -35,6 +35,7 @@ def register(app: web.Application, ui: UiSecrets) -> None:
     router.add_get("/connections/{connection_id}", conversation.connection)
     router.add_get("/offers/{offer_id}", exchanges.offer)
     router.add_get("/requests/{request_id}", exchanges.consent)
+    stacks.register(router)
     router.add_static("/static/", STATIC_DIR, append_version=False)
 
 

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from ui.web.pages.local_api import local_api
 from ui.web.pages.render import render
+from ui.web.pages.stacks import request_stack
 from ui.web.pages.trust import trust_of
 
 
@@ -36,4 +37,5 @@ async def consent(request: web.Request) -> web.Response:
         record=body,
         prompt=body.get("prompt"),
         request_id=request_id,
+        draws_on=await request_stack(request, body.get("prompt")),
     )

@@ -7,13 +7,24 @@ import json
 
 from aiohttp import web
 
+from ui.web.errors import words_of
+from ui.web.pages.credential_view import CredentialViews
 from ui.web.pages.local_api import listed, local_api
 from ui.web.pages.render import render
 from ui.web.pages.trust import trust_of
+from ui.web.services import SERVICES_KEY
 from wallet.credentials.importing.files import MAX_FILE_BYTES
+from wallet.credentials.oca import library_for
 
 PAGE_SIZE = 24
 FORMATS = ("anoncreds", "w3c")
+
+
+def _views(request: web.Request) -> CredentialViews:
+    """Views in the learner's language, with the shipped and the learner's own OCA bundles."""
+    services = request.config_dict.get(SERVICES_KEY)
+    root = services.data_dir.root if services is not None else None
+    return CredentialViews(words_of(request), library_for(root))
 
 
 def _page_number(raw: str) -> int:
@@ -36,11 +47,13 @@ async def credentials(request: web.Request) -> web.Response:
     )
     cards = listed(answer.body, "items")
     total = answer.record.get("total", len(cards))
+    views = _views(request)
     return render(
         request,
         "credentials.html",
         answer=answer,
         cards=cards,
+        views=[views.of(card) for card in cards],
         total=total,
         more=total > page * PAGE_SIZE,
         page=page,
@@ -63,6 +76,7 @@ async def credential(request: web.Request) -> web.Response:
         status=answer.status,
         answer=answer,
         card=body,
+        view=_views(request).of(body) if answer.ok else None,
         raw=raw,
         issuer_trust=trust_of(request, body.get("issuer_did")),
     )

@@ -17,6 +17,8 @@ from ui.web.errors import words_of
 from ui.web.i18n import DEFAULT_LANGUAGE
 from ui.web.security import UiSecrets
 
+type Query = str | int | list[str]
+
 
 class ApiProblem(BaseModel):
     """An API answer that was not a success, kept to show on the page in plain words."""
@@ -56,15 +58,19 @@ class LocalApi:
         self.ui = ui
         self._session: aiohttp.ClientSession | None = None
 
-    async def get(
-        self, path: str, language: str = DEFAULT_LANGUAGE, **query: str | int
-    ) -> ApiAnswer:
-        """GET an API path; its problems come back in `language`, the learner's."""
+    async def get(self, path: str, language: str = DEFAULT_LANGUAGE, **query: Query) -> ApiAnswer:
+        """GET an API path; its problems come back in `language`, the learner's. A list
+        value repeats its parameter (`credential=a&credential=b`)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         url = f"http://127.0.0.1:{self.ui.port}{path}"
         headers = {"Authorization": f"Bearer {self.ui.api_token}", "Accept-Language": language}
-        params = {k: str(v) for k, v in query.items() if v not in ("", None)}
+        params = [
+            (key, str(item))
+            for key, value in query.items()
+            for item in (value if isinstance(value, list) else [value])
+            if item not in ("", None)
+        ]
         async with self._session.get(url, headers=headers, params=params) as response:
             try:
                 body = await response.json(content_type=None)
@@ -104,7 +110,7 @@ class LearnerApi:
         self.api = api
         self.language = language
 
-    async def get(self, path: str, **query: str | int) -> ApiAnswer:
+    async def get(self, path: str, **query: Query) -> ApiAnswer:
         return await self.api.get(path, self.language, **query)
 
     async def get_one(self, collection: str, item_id: str) -> ApiAnswer:
