@@ -65,33 +65,39 @@ def badge(
     )
 
 
+def held_badges(*, revoked: bool) -> list[StoredCredential]:
+    """Three badges on two ESCO skills, a welding certificate, and maybe a revoked badge."""
+    held = [
+        badge("py", "Python basics", skills=[("use Python", ESCO_PYTHON)], credits="5", day=1),
+        badge(
+            "sql",
+            "SQL for analysts",
+            skills=[("use Python", ESCO_PYTHON), ("analyse data", ESCO_DATA)],
+            credits="2.5",
+            hours="40",
+            day=2,
+        ),
+        badge("viz", "Charts that speak", skills=[("analyse data", ESCO_DATA)], day=3),
+        badge("weld", "Welding", issuer=(ACADEMY, "Trade Academy"), hours="120", day=5),
+    ]
+    if revoked:
+        old = badge(
+            "old",
+            "Revoked statistics",
+            skills=[("analyse data", ESCO_DATA)],
+            credits="10",
+            status="revoked",
+            day=4,
+        )
+        held.insert(3, old)
+    return held
+
+
 @pytest.fixture
 async def book(tmp_path: Path) -> AsyncIterator[StackBook]:
     store = await Store.provision(f"sqlite://{tmp_path}/c.db", "raw", Store.generate_raw_key())
     index = CredentialIndex(store)
-    await index.put_many(
-        [
-            badge("py", "Python basics", skills=[("use Python", ESCO_PYTHON)], credits="5", day=1),
-            badge(
-                "sql",
-                "SQL for analysts",
-                skills=[("use Python", ESCO_PYTHON), ("analyse data", ESCO_DATA)],
-                credits="2.5",
-                hours="40",
-                day=2,
-            ),
-            badge("viz", "Charts that speak", skills=[("analyse data", ESCO_DATA)], day=3),
-            badge(
-                "old",
-                "Revoked statistics",
-                skills=[("analyse data", ESCO_DATA)],
-                credits="10",
-                status="revoked",
-                day=4,
-            ),
-            badge("weld", "Welding", issuer=(ACADEMY, "Trade Academy"), hours="120", day=5),
-        ]
-    )
+    await index.put_many(held_badges(revoked=True))
     yield StackBook(index, store)
     await store.close()
 

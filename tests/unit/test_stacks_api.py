@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestServer
 
 from protocols.wallet_services import WalletServices
 from tests.unit.fake_admin import FakeAdminApi
-from tests.unit.test_stacks import ACADEMY, ESCO_DATA, ESCO_PYTHON, badge
+from tests.unit.test_stacks import ESCO_PYTHON, held_badges
 from tests.unit.wallet_site import TOKEN, close_services, make_services, serving
 from ui.web.i18n import catalogue
 from ui.web.pages.render import environment
@@ -31,21 +31,7 @@ async def site(tmp_path: Path) -> AsyncIterator[tuple[TestServer, UiSecrets, Wal
     admin = FakeAdminApi()
     await admin.start()
     services = await make_services(admin.url, tmp_path)
-    await stored_credentials(services).index.put_many(
-        [
-            badge("py", "Python basics", skills=[("use Python", ESCO_PYTHON)], credits="5", day=1),
-            badge(
-                "sql",
-                "SQL for analysts",
-                skills=[("use Python", ESCO_PYTHON), ("analyse data", ESCO_DATA)],
-                credits="2.5",
-                hours="40",
-                day=2,
-            ),
-            badge("viz", "Charts that speak", skills=[("analyse data", ESCO_DATA)], day=3),
-            badge("weld", "Welding", issuer=(ACADEMY, "Trade Academy"), hours="120", day=5),
-        ]
-    )
+    await stored_credentials(services).index.put_many(held_badges(revoked=False))
     async with serving(services) as (server, ui):
         yield server, ui, services
     await close_services(services)
