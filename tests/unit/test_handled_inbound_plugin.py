@@ -13,18 +13,21 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import socket
 import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from acapy_agent.transport.inbound.base import BaseInboundTransport
+import pytest
+from acapy_agent.transport.inbound.base import BaseInboundTransport, InboundTransportSetupError
 from acapy_agent.transport.inbound.manager import InboundTransportManager
 from acapy_agent.transport.inbound.message import InboundMessage
 from acapy_agent.transport.inbound.receipt import MessageReceipt
 from acapy_agent.utils.classloader import ClassLoader
 from acapy_agent.utils.task_queue import CompletedTask
 
+from agent.plugins.handled_inbound import transport as transport_module
 from agent.plugins.handled_inbound.duplicates import expectation_for
 from agent.plugins.handled_inbound.handling import FAILURE_ATTRIBUTE, watch_handling_failures
 from agent.plugins.handled_inbound.store_resume import PROCESS_STARTED, standing_still
@@ -138,3 +141,21 @@ def test_acapy_resolves_the_transport_from_its_module_path() -> None:
     resolved = ClassLoader.load_subclass_of(BaseInboundTransport, module, package)
     assert resolved is HandledHttpTransport
     assert path in sys.modules
+
+
+async def test_a_taken_inbound_port_stops_the_agent_instead_of_running_unreachable(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """ACA-Py would log the failure in a task and report ready with no way in (seen in CI)."""
+    stopped: list[bool] = []
+    monkeypatch.setattr(transport_module, "stop_agent", lambda: stopped.append(True))
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        inbound = HandledHttpTransport("127.0.0.1", port, create_session=None)
+        with pytest.raises(InboundTransportSetupError):
+            await inbound.start()
+    assert stopped == [True]
+    # The controller reads this in the log and picks another port (agent/process.py).
+    assert "address already in use" in caplog.text

@@ -10,12 +10,16 @@ the handler failed and 503 while the agent stops, so the sender's outbound queue
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
+import signal
 from typing import Any
 
 from acapy_agent.messaging.error import MessageParseError
 from acapy_agent.transport.error import WireFormatParseError
 from acapy_agent.transport.inbound import http as stock_http
+from acapy_agent.transport.inbound.base import InboundTransportSetupError
 from acapy_agent.transport.inbound.message import InboundMessage
 from acapy_agent.transport.inbound.session import InboundSession
 from acapy_agent.transport.wire_format import DIDCOMM_V0_MIME_TYPE, DIDCOMM_V1_MIME_TYPE
@@ -24,6 +28,11 @@ from aiohttp import web
 from .handling import Handling, handle_and_wait, watch_handling_failures
 
 LOGGER = logging.getLogger(__name__)
+
+
+def stop_agent() -> None:
+    """Ask this ACA-Py process to shut down as on Ctrl-C (its own signal handler)."""
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 class HandledHttpTransport(stock_http.HttpTransport):
@@ -35,7 +44,22 @@ class HandledHttpTransport(stock_http.HttpTransport):
 
     async def start(self) -> None:
         watch_handling_failures(getattr(self._create_session, "__self__", None))
-        await super().start()
+        try:
+            await super().start()
+        except InboundTransportSetupError as error:
+            # ACA-Py starts transports in a task and carries on without this one: an agent that
+            # says it is ready and that nobody can reach. Stop it instead; the controller reads
+            # the reason in the log and, for a port no peer knows yet, picks another one.
+            why = error.__cause__ or error.__context__ or error
+            taken = isinstance(why, OSError) and why.errno == errno.EADDRINUSE
+            LOGGER.error(
+                "inbound transport on %s:%s not started (%s): stopping the agent",
+                self.host,
+                self.port,
+                "address already in use" if taken else why,
+            )
+            stop_agent()
+            raise
 
     async def stop(self) -> None:
         self._stopping.set()  # waiting requests answer 503 now; their senders retry later
