@@ -116,6 +116,6 @@ version=$(cd "$DIR" && LIB_ASKAR_PATH="$PWD/native" node -e "$check"'
 process.stdout.write(require("@openwallet-foundation/askar-nodejs").askarNodeJS.version())' 2>&1) \
     || die "Credo does not load: $version"
 [ "$version" = "$ASKAR_VERSION" ] || die "libaries_askar.so reports version $version, expected $ASKAR_VERSION"
-for script in mediator.js peer.js; do
+for script in common.js mediator.js peer.js; do
     node --check "$DIR/$script" || die "$DIR/$script does not parse"
 done

@@ -33,23 +33,16 @@
 const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
-const crypto = require('node:crypto')
+
+const { event, failFor, useNativeAskar, walletKey } = require('./common')
 
 // Keep stdout for the one ready line: anything a library prints goes to stderr.
 console.log = console.error
 console.info = console.error
 
-function fail(message, code = 2) {
-  process.stderr.write(`credo-mediator: error: ${message}\n`)
-  process.exit(code)
-}
+const fail = failFor('credo-mediator')
 
-// The native Askar library comes from the aries-askar PyPI wheel (scripts/setup-credo.sh);
-// the binding looks for libaries_askar.so in the folder named by LIB_ASKAR_PATH.
-const NATIVE_DIR = path.join(__dirname, 'native')
-if (!process.env.LIB_ASKAR_PATH) process.env.LIB_ASKAR_PATH = NATIVE_DIR
-const libAskar = path.join(process.env.LIB_ASKAR_PATH, 'libaries_askar.so')
-if (!fs.existsSync(libAskar)) fail(`${libAskar} is missing: run scripts/setup-credo.sh`)
+useNativeAskar(fail)
 
 let credo, credoNode, credoAskar, askarNodeJS, WebSocketServer
 try {
@@ -129,9 +122,6 @@ function parseArgs(argv) {
 }
 
 /** One JSON object per line on stderr: what happened, never message contents. */
-function event(name, fields = {}) {
-  process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), event: name, ...fields }) + '\n')
-}
 
 /** Credo's own log lines, as text on stderr. */
 class StderrLogger extends BaseLogger {
@@ -213,13 +203,6 @@ class CountingPickupRepository {
 }
 
 /** The raw Askar key of this data dir: made once, kept beside the wallet (tests only). */
-function walletKey(dataDir) {
-  const file = path.join(dataDir, 'wallet-key')
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
-  const key = TypedArrayEncoder.toBase58(crypto.randomBytes(32))
-  fs.writeFileSync(file, key + '\n', { mode: 0o600 })
-  return key
-}
 
 /** An HTTP server on 127.0.0.1 that Credo's HTTP and WS inbound transports both use. */
 async function listen(app, port) {
@@ -312,7 +295,7 @@ async function main() {
       logger,
       walletConfig: {
         id: 'credo-mediator',
-        key: walletKey(dataDir),
+        key: walletKey(dataDir, TypedArrayEncoder.toBase58),
         keyDerivationMethod: KeyDerivationMethod.Raw,
         storage: { type: 'sqlite', config: { path: path.join(dataDir, 'wallet.sqlite') } },
       },

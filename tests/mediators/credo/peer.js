@@ -29,17 +29,15 @@
 const fs = require('node:fs')
 const http = require('node:http')
 const path = require('node:path')
-const crypto = require('node:crypto')
+
+const { event, failFor, useNativeAskar, walletKey } = require('./common')
 
 console.log = console.error
 console.info = console.error
 
-function fail(message, code = 2) {
-  process.stderr.write(`credo-peer: error: ${message}\n`)
-  process.exit(code)
-}
+const fail = failFor('credo-peer')
 
-if (!process.env.LIB_ASKAR_PATH) process.env.LIB_ASKAR_PATH = path.join(__dirname, 'native')
+useNativeAskar(fail)
 
 let credo, credoNode, credoAskar, askarNodeJS, bundled, loaders
 try {
@@ -111,9 +109,6 @@ function parseArgs(argv) {
   return options
 }
 
-function event(name, fields = {}) {
-  process.stderr.write(JSON.stringify({ ts: new Date().toISOString(), event: name, ...fields }) + '\n')
-}
 
 /** Local contexts, Credo's bundled ones and DIDs; anything else is refused, never fetched. */
 function offlineDocumentLoader(contexts) {
@@ -138,13 +133,6 @@ async function listen(handler) {
   return server
 }
 
-function walletKey(dataDir) {
-  const file = path.join(dataDir, 'wallet-key')
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim()
-  const key = TypedArrayEncoder.toBase58(crypto.randomBytes(32))
-  fs.writeFileSync(file, key + '\n', { mode: 0o600 })
-  return key
-}
 
 function makeAgent(options, endpoint) {
   const dataDir = options.dataDir
@@ -161,7 +149,7 @@ function makeAgent(options, endpoint) {
       logger: new ConsoleLogger(level === undefined ? LogLevel.warn : level),
       walletConfig: {
         id: 'credo-peer',
-        key: walletKey(dataDir),
+        key: walletKey(dataDir, TypedArrayEncoder.toBase58),
         keyDerivationMethod: KeyDerivationMethod.Raw,
         storage: { type: 'sqlite', config: { path: path.join(dataDir, 'wallet.sqlite') } },
       },
