@@ -101,7 +101,8 @@ async def test_a_legacy_c_i_invitation_connects_through_did_exchange(
     assert body["invitation_id"] == legacy["@id"]
     shown = await learner_connection_active(learner, body["connection"]["id"])
     theirs = await issuer.wait_connection_active(legacy["@id"])
-    assert (shown["label"], shown["their_did"]) == (issuer.label, theirs["my_did"])
+    assert shown["label"] == issuer.label
+    assert same_did(shown["their_did"], theirs["my_did"])
     assert theirs["connection_protocol"].startswith("didexchange/")
 
 
@@ -223,12 +224,13 @@ async def test_an_expired_invitation_is_deleted_and_a_late_answer_refused(
         async with learner_admin(learner) as admin:
 
             async def deleted() -> bool:
+                # ACA-Py deletes the connection record first, then the out-of-band one.
                 named = await admin.list_connections(invitation_msg_id=own["invitation_id"])
-                return not named
+                kept = await admin.list_oob_records(invi_msg_id=own["invitation_id"])
+                return not named and not kept
 
             # Nobody reads or makes an invitation meanwhile: the wallet deletes it by itself.
             await poll_until("the expired invitation to be deleted in ACA-Py", deleted, 30)
-            assert await admin.list_oob_records(invi_msg_id=own["invitation_id"]) == []
         code, gone = await call(learner, "GET", "/api/invitation")
         assert code == 404 and gone["error"]["code"] == "no_invitation", gone
 
