@@ -270,6 +270,16 @@ class AdminClient:
         body = await self.request("GET", path, params={"limit": limit, "offset": offset})
         return [item for item in body or [] if isinstance(item, dict)]
 
+    async def prompt_inputs(
+        self, pres_ex_id: str, *, w3c_held: int, index: list[str]
+    ) -> dict[str, Any]:
+        """A request's record, checks and candidates in one call (route of
+        `agent.plugins.prompt_inputs`); `index`: the parts the wallet's index may answer."""
+        path = f"/learner-wallet/presentations/{quote(pres_ex_id, safe='')}/prompt-inputs"
+        params: dict[str, str | int] = {"w3c_held": w3c_held, "index": ",".join(index)}
+        body = await self.request("GET", path, params=params)
+        return body if isinstance(body, dict) else {}
+
     async def send_presentation(
         self, pres_ex_id: str, body: dict[str, Any]
     ) -> PresentationExchangeRecord:

@@ -30,8 +30,14 @@ CORE_PLUGINS = (
     "agent.plugins.dif_challenge",
 )
 # The learner's agent also completes DID exchanges with inviters that omit `pthid` (Credo),
-# and finishes credential stores a crash cut off (handled_inbound, issue #15).
-HOLDER_PLUGINS = (*CORE_PLUGINS, "agent.plugins.credo_compat", "agent.plugins.handled_inbound")
+# finishes credential stores a crash cut off (handled_inbound, issue #15), and answers a
+# proof request's record, checks and candidates in one call (prompt_inputs, issue #20).
+HOLDER_PLUGINS = (
+    *CORE_PLUGINS,
+    "agent.plugins.credo_compat",
+    "agent.plugins.handled_inbound",
+    "agent.plugins.prompt_inputs",
+)
 # Its inbound HTTP answers a peer only after handling, so a crash loses no message.
 HANDLED_INBOUND_TRANSPORT = "agent.plugins.handled_inbound.transport"
 # `pickup` delivery (DESIGN §10): the plugin, its duplex ws/wss transport, and the endpoint

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from protocols.delivery import DeliveryStatus
     from protocols.issuance.inbox import OfferInbox
     from protocols.messages.book import MessageBook
+    from protocols.presentation.prompt_inputs import PromptInputsReader
     from wallet.backup.auto import WalletBackups
     from wallet.credentials.stored import StoredCredentials
 
@@ -44,6 +45,7 @@ class WalletServices:
     credentials: StoredCredentials | None = None  # made by wallet.credentials.sync
     demo: object | None = None  # the guided demo (demo/story.py), only in `demo` mode
     connections: ConnectionCache | None = None  # made by protocols.peers.connection_cache
+    prompt_inputs: PromptInputsReader | None = None  # made by presentation.reading
     delivery: DeliveryStatus | None = None  # kept by protocols.delivery
     backups: WalletBackups | None = None  # made and run by ui/runtime.py
     messages: MessageBook | None = None  # made by protocols.messages.inbound.message_book

@@ -15,7 +15,7 @@ from .credentials import BBS_PROOF
 from .jsonpath import JsonPathError, parse_path
 from .models import OverAsking
 from .request import AnonCredsKey, AnonCredsRequest, DifRequest, ProofRequest
-from .wording import is_sensitive, say
+from .wording import Words, is_sensitive, say
 
 MAX_ITEMS = 100
 MAX_NAMES = 100
@@ -38,9 +38,18 @@ class HostileRequestError(ValueError):
         self.words = say(key, detail, **params)
         super().__init__(self.words.english)
 
+    @classmethod
+    def of(cls, words: Words) -> "HostileRequestError":
+        """The refusal another process decided (the prompt-inputs plugin), as if raised here."""
+        return cls(words.key, words.detail, **words.params)
 
-def parse_request(record: Mapping[str, Any]) -> ProofRequest:
-    """Read a present-proof v2 exchange record (``GET /present-proof-2.0/records/{id}``)."""
+
+def parse_request(record: Mapping[str, Any], *, checked: bool = False) -> ProofRequest:
+    """Read a present-proof v2 exchange record (``GET /present-proof-2.0/records/{id}``).
+
+    `checked`: the prompt-inputs plugin inside ACA-Py already ran `check_request` on this
+    very record, so it is not run twice.
+    """
     by_format = (record.get("by_format") or {}).get("pres_request") or {}
     if not isinstance(by_format, Mapping) or not by_format:
         raise HostileRequestError("consent.engine.refused.unreadable")
@@ -64,7 +73,8 @@ def parse_request(record: Mapping[str, Any]) -> ProofRequest:
         )
     except ValidationError as error:
         raise HostileRequestError("consent.engine.refused.malformed", _unreadable(error)) from error
-    check_request(request)
+    if not checked:
+        check_request(request)
     return request
 
 

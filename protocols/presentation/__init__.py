@@ -1,17 +1,5 @@
-"""Proof requests: prompts for the learner, their answers, and the exchange's progress."""
+"""Proof requests: prompts for the learner, their answers, and the exchange's progress.
 
-from protocols.presentation.answers import AnswerError, approve, decline
-from protocols.presentation.flow import presentation_flow
-from protocols.presentation.pending import PendingRequest, RequestBook, RequestStatus
-from protocols.presentation.trust import load_trust_list
-
-__all__ = [
-    "AnswerError",
-    "PendingRequest",
-    "RequestBook",
-    "RequestStatus",
-    "approve",
-    "decline",
-    "load_trust_list",
-    "presentation_flow",
-]
+No re-exports: the holder's ACA-Py imports a few of these modules (the prompt-inputs
+plugin), and it must not pull in the whole flow to do so.
+"""

@@ -14,15 +14,21 @@ checks itself.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from agent.admin_client import AdminClient
 from protocols.consent.request import AttributeSpec, DifRequest, PredicateSpec, ProofRequest
+
+if TYPE_CHECKING:
+    from agent.admin_client import AdminClient
 
 # The wallet's own pre-filter for DIF (see narrowing.py): the entries, or None to ask ACA-Py.
 Narrowing = Callable[[DifRequest], Awaitable[list[dict[str, Any]] | None]]
+# The wallet's own AnonCreds candidates (see anoncreds_index.py), or None to ask ACA-Py.
+IndexedAnonCreds = Callable[[ProofRequest], Awaitable[list[dict[str, Any]] | None]]
+# The two halves of a request's candidates, each searched by ACA-Py or by the wallet.
+Part = Literal["anoncreds", "dif"]
 PAGE = 1000
 MAX_PAGES = 20
 WALLET_PAGE = 500
@@ -33,6 +39,36 @@ MAX_LIMIT = 10_000
 W3C_SLACK = 100
 
 
+class CandidateSource(Protocol):
+    """ACA-Py's answers for one exchange: over the admin API, or inside ACA-Py (the
+    prompt-inputs plugin), so both run the same paging below."""
+
+    async def page(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        """One answer of the candidates route (`limit` per referent and per descriptor)."""
+        ...
+
+    async def held_anoncreds(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        """One page of every stored AnonCreds credential's `cred_info`."""
+        ...
+
+
+class AdminCandidates:
+    """The candidates of one exchange through the admin API (two routes)."""
+
+    def __init__(self, client: AdminClient, exchange_id: str) -> None:
+        self._client = client
+        self._exchange_id = exchange_id
+
+    async def page(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        return await self._client.presentation_candidates(
+            self._exchange_id, limit=limit, offset=offset
+        )
+
+    async def held_anoncreds(self, offset: int, limit: int) -> list[dict[str, Any]]:
+        page = await self._client.list_anoncreds_credentials(offset=offset, limit=limit)
+        return [info.model_dump() for info in page]
+
+
 @dataclass
 class FetchedCandidates:
     """The route's entries, and whether ACA-Py's cap may have hidden DIF matches."""
@@ -40,6 +76,7 @@ class FetchedCandidates:
     entries: list[dict[str, Any]] = field(default_factory=list)
     dif_truncated: bool = False
     dif_narrowed: bool = False
+    anoncreds_indexed: bool = False
 
 
 async def fetch_candidates(
@@ -49,28 +86,37 @@ async def fetch_candidates(
     *,
     w3c_held: int | None = None,
 ) -> list[dict[str, Any]]:
-    """The candidates alone (see `fetch_candidate_set`)."""
-    found = await fetch_candidate_set(client, exchange_id, request, w3c_held=w3c_held)
+    """The candidates alone, all from ACA-Py's route (see `fetch_candidate_set`)."""
+    found = await fetch_candidate_set(
+        AdminCandidates(client, exchange_id), request, w3c_held=w3c_held
+    )
     return found.entries
 
 
 async def fetch_candidate_set(
-    client: AdminClient,
-    exchange_id: str,
+    source: CandidateSource,
     request: ProofRequest,
     *,
     w3c_held: int | None = None,
     narrow: Narrowing | None = None,
+    from_index: IndexedAnonCreds | None = None,
     count_w3c: Callable[[], Awaitable[int | None]] | None = None,
+    skip: Collection[Part] = (),
 ) -> FetchedCandidates:
-    """AnonCreds page by page; DIF from `narrow` when it can, else in one call sized by
-    `w3c_held` (the index's count, asked of `count_w3c` only when needed)."""
+    """AnonCreds from `from_index` when it can, else page by page; DIF from `narrow` when it
+    can, else in one call sized by `w3c_held` (the index's count, asked of `count_w3c` only
+    when needed). Parts in `skip` were searched already (by the prompt-inputs plugin)."""
     found = FetchedCandidates()
-    if request.anoncreds is not None:
-        found.entries += await _anoncreds_pages(client, exchange_id)
-        if has_alternative_restrictions(request):
-            found.entries += await wallet_anoncreds(client)
-    if request.dif is not None:
+    if request.anoncreds is not None and "anoncreds" not in skip:
+        indexed = await from_index(request) if from_index is not None else None
+        if indexed is not None:
+            found.entries += indexed
+            found.anoncreds_indexed = True
+        else:
+            found.entries += await anoncreds_pages(source)
+            if has_alternative_restrictions(request):
+                found.entries += await held_anoncreds(source)
+    if request.dif is not None and "dif" not in skip:
         narrowed = await narrow(request.dif) if narrow is not None else None
         if narrowed is not None:
             found.entries += narrowed
@@ -78,7 +124,7 @@ async def fetch_candidate_set(
         else:
             if w3c_held is None and count_w3c is not None:
                 w3c_held = await count_w3c()
-            entries, found.dif_truncated = await dif_candidates(client, exchange_id, w3c_held)
+            entries, found.dif_truncated = await dif_candidates(source, w3c_held)
             found.entries += entries
     return found
 
@@ -89,7 +135,7 @@ def dif_limit(w3c_held: int | None) -> int:
 
 
 async def dif_candidates(
-    client: AdminClient, exchange_id: str, w3c_held: int | None
+    source: CandidateSource, w3c_held: int | None
 ) -> tuple[list[dict[str, Any]], bool]:
     """The W3C entries for every descriptor; True when ACA-Py's cap may have cut some off.
 
@@ -98,7 +144,7 @@ async def dif_candidates(
     """
     limit = dif_limit(w3c_held)
     while True:
-        page = await client.presentation_candidates(exchange_id, limit=limit)
+        page = await source.page(limit)
         entries = [entry for entry in page if "cred_info" not in entry]
         if len(entries) < limit:
             return entries, False
@@ -107,12 +153,12 @@ async def dif_candidates(
         limit = MAX_LIMIT
 
 
-async def _anoncreds_pages(client: AdminClient, exchange_id: str) -> list[dict[str, Any]]:
+async def anoncreds_pages(source: CandidateSource) -> list[dict[str, Any]]:
     """AnonCreds entries, paged by offset until no referent fills a page."""
     found: list[dict[str, Any]] = []
     offset = 0
     for _ in range(MAX_PAGES):
-        page = await client.presentation_candidates(exchange_id, limit=PAGE, offset=offset)
+        page = await source.page(PAGE, offset)
         anoncreds = [entry for entry in page if "cred_info" in entry]
         found += anoncreds
         per_referent = Counter(
@@ -137,13 +183,13 @@ def has_alternative_restrictions(request: ProofRequest) -> bool:
     return any(len(spec.restrictions) > 1 for spec in specs)
 
 
-async def wallet_anoncreds(client: AdminClient) -> list[dict[str, Any]]:
+async def held_anoncreds(source: CandidateSource) -> list[dict[str, Any]]:
     """All stored AnonCreds credentials, shaped like the route's entries (no referents)."""
     entries: list[dict[str, Any]] = []
     offset = 0
     while True:
-        page = await client.list_anoncreds_credentials(offset=offset, limit=WALLET_PAGE)
-        entries += [{"cred_info": info.model_dump(), "presentation_referents": []} for info in page]
+        page = await source.held_anoncreds(offset, WALLET_PAGE)
+        entries += [{"cred_info": info, "presentation_referents": []} for info in page]
         if len(page) < WALLET_PAGE:
             return entries
         offset += WALLET_PAGE

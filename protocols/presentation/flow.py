@@ -25,7 +25,8 @@ from agent.events import AgentEvent
 from protocols.consent import VerifierInfo
 from protocols.presentation.deadlines import TERMINAL_STATES, Deadlines
 from protocols.presentation.pending import PendingRequest, RequestStatus
-from protocols.presentation.reading import prompt_for, read_revoked
+from protocols.presentation.prompt_inputs import PromptInputs
+from protocols.presentation.reading import prompt_for, read_prompt_inputs, read_revoked
 from protocols.presentation.waiting import STORED_TOPIC, rebuild_waiting
 from wallet.credentials.release import release_memory
 from wallet.history import History, Outcome
@@ -129,23 +130,33 @@ async def on_hint(
     is asked of ACA-Py before the request is checked).
     """
     book = services.requests
-    revoked = read_revoked(services) if arriving and not book.knows(exchange_id) else None
+    fresh = arriving and not book.knows(exchange_id)
+    revoked = read_revoked(services) if fresh else None
     try:
-        try:
-            record = await services.client.presentation_exchange(exchange_id)
-        except AdminApiError as error:
-            if error.status == 404:
-                book.remove(exchange_id)
-                watcher.cancel(exchange_id)
-                return
-            raise
+        # A new request: its record, checks and candidates in one call where ACA-Py can.
+        inputs = await read_prompt_inputs(services, exchange_id) if fresh else None
+        record = inputs.record if inputs is not None else await _record(services, exchange_id)
+        if record is None:
+            book.remove(exchange_id)
+            watcher.cancel(exchange_id)
+            return
         if record.role not in (None, "prover"):
             return
         async with book.lock(exchange_id):
-            await _bring_up_to_date(services, record, watcher, revoked)
+            await _bring_up_to_date(services, record, watcher, revoked, inputs)
     finally:
         if revoked is not None:
             revoked.cancel()  # unread when the request was refused at once; no-op when done
+
+
+async def _record(services: WalletServices, exchange_id: str) -> PresentationExchangeRecord | None:
+    """The exchange's record, None when ACA-Py has none."""
+    try:
+        return await services.client.presentation_exchange(exchange_id)
+    except AdminApiError as error:
+        if error.status == 404:
+            return None
+        raise
 
 
 async def _bring_up_to_date(
@@ -153,12 +164,13 @@ async def _bring_up_to_date(
     record: PresentationExchangeRecord,
     watcher: Deadlines,
     revoked: asyncio.Future[set[str]] | None,
+    inputs: PromptInputs | None = None,
 ) -> None:
     book, exchange_id = services.requests, record.pres_ex_id
     state = record.state or ""
     if state == "request-received":
         if not book.knows(exchange_id):
-            await _new_request(services, record, revoked or read_revoked(services))
+            await _new_request(services, record, revoked or read_revoked(services), inputs)
         return
     known = book.get(exchange_id)
     if state == "presentation-sent":
@@ -174,8 +186,9 @@ async def _new_request(
     services: WalletServices,
     record: PresentationExchangeRecord,
     revoked: asyncio.Future[set[str]],
+    inputs: PromptInputs | None,
 ) -> None:
-    pending = services.requests.put(await prompt_for(services, record, revoked))
+    pending = services.requests.put(await prompt_for(services, record, revoked, inputs))
     payload = {
         "exchange_id": pending.exchange_id,
         "connection_id": pending.connection_id,

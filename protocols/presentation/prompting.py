@@ -26,9 +26,17 @@ from protocols.consent import (
 )
 from protocols.consent.trust import verifier_info
 from protocols.consent.wording import say
-from protocols.presentation.candidates import MAX_LIMIT, Narrowing, fetch_candidate_set
+from protocols.presentation.candidates import (
+    MAX_LIMIT,
+    AdminCandidates,
+    FetchedCandidates,
+    IndexedAnonCreds,
+    Narrowing,
+    fetch_candidate_set,
+)
 from protocols.presentation.labels import with_kind_labels
 from protocols.presentation.pending import PendingRequest
+from protocols.presentation.prompt_inputs import PromptInputs
 from wallet.credentials.release import release_memory
 
 LOGGER = logging.getLogger(__name__)
@@ -48,6 +56,8 @@ async def read_request(
     count_w3c: Callable[[], Awaitable[int | None]] | None = None,
     revoked: Awaitable[set[str]] | None = None,
     narrow: Narrowing | None = None,
+    from_index: IndexedAnonCreds | None = None,
+    inputs: PromptInputs | None = None,
 ) -> PendingRequest:
     """Build the pending request for a `request-received` record.
 
@@ -57,10 +67,14 @@ async def read_request(
     whose ACA-Py id is in `revoked` (the wallet knows from a notice or the status list; an
     index read that runs beside the round trips) are marked, so the prompt names them as
     revoked instead of offering them. `narrow` is the wallet's own DIF pre-filter
-    (narrowing.py), tried before ACA-Py's full list.
+    (narrowing.py), tried before ACA-Py's full list; `from_index` its AnonCreds candidates
+    (anoncreds_index.py), likewise. `inputs`: what the prompt-inputs plugin
+    read for this very record: its verdict on the request and the candidates it searched.
     """
     try:
-        request = parse_request(_request_fields(record))
+        if inputs is not None and inputs.refused is not None:
+            raise HostileRequestError.of(inputs.refused)
+        request = parse_request(_request_fields(record), checked=inputs is not None)
     except HostileRequestError as error:
         LOGGER.info("proof request %s refused: %s", record.pres_ex_id, error)
         verifier = await _verifier(client, record.connection_id, trust, connections)
@@ -72,8 +86,16 @@ async def read_request(
     )
     try:
         found = await fetch_candidate_set(
-            client, record.pres_ex_id, request, narrow=narrow, count_w3c=count_w3c
+            AdminCandidates(client, record.pres_ex_id),
+            request,
+            narrow=narrow,
+            from_index=from_index,
+            count_w3c=count_w3c,
+            skip=inputs.searched if inputs is not None else (),
         )
+        if inputs is not None:
+            found.entries = inputs.candidates + found.entries
+            found.dif_truncated = found.dif_truncated or inputs.dif_truncated
         verifier = await verifier_read
     finally:
         verifier_read.cancel()  # no-op once read; stops the read if the candidates failed
@@ -96,7 +118,7 @@ async def read_request(
         record.pres_ex_id,
         len(prompt.items),
         len(candidates),
-        " (DIF narrowed by the index)" if found.dif_narrowed else "",
+        _from_index(found),
         build_ms,
     )
     if len(candidates) >= LARGE_CANDIDATE_LIST:
@@ -113,6 +135,15 @@ async def read_request(
         prompt=prompt,
         build_ms=build_ms,
     )
+
+
+def _from_index(found: FetchedCandidates) -> str:
+    parts = [
+        name
+        for name, indexed in (("AnonCreds", found.anoncreds_indexed), ("DIF", found.dif_narrowed))
+        if indexed
+    ]
+    return f" ({' and '.join(parts)} from the index)" if parts else ""
 
 
 def _request_fields(record: PresentationExchangeRecord) -> dict[str, Any]:

@@ -8,11 +8,13 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from agent.admin_models import PresentationExchangeRecord
-from protocols.consent.request import DifRequest
+from protocols.consent.request import DifRequest, ProofRequest
 from protocols.peers import connection_cache
-from protocols.presentation.candidates import Narrowing
-from protocols.presentation.narrowing import narrowed_dif
+from protocols.presentation.anoncreds_index import indexed_anoncreds
+from protocols.presentation.candidates import IndexedAnonCreds, Narrowing, Part
+from protocols.presentation.narrowing import MAX_READS, narrowed_dif
 from protocols.presentation.pending import PendingRequest
+from protocols.presentation.prompt_inputs import PromptInputs, PromptInputsReader
 from protocols.presentation.prompting import read_request
 from protocols.presentation.stored_titles import with_stored_titles
 
@@ -20,12 +22,34 @@ if TYPE_CHECKING:
     from protocols.wallet_services import WalletServices
 
 
+async def read_prompt_inputs(services: WalletServices, exchange_id: str) -> PromptInputs | None:
+    """A new request's record, checks and candidates in one call (the prompt-inputs plugin),
+    leaving to the index what it answers better; None when ACA-Py lacks the route."""
+    if services.prompt_inputs is None:
+        services.prompt_inputs = PromptInputsReader(services.client)
+    w3c_held = await _w3c_held(services) or 0
+    return await services.prompt_inputs.read(
+        exchange_id, w3c_held=w3c_held, index=_index_parts(services, w3c_held)
+    )
+
+
+def _index_parts(services: WalletServices, w3c_held: int) -> list[Part]:
+    """The parts the index may answer: AnonCreds always (its own checks say when it can);
+    DIF only when ACA-Py's answer would be long (with few W3C credentials the in-process
+    search costs less than reading the matches by id)."""
+    if services.credentials is None:
+        return []
+    return ["anoncreds", "dif"] if w3c_held > MAX_READS else ["anoncreds"]
+
+
 async def prompt_for(
     services: WalletServices,
     record: PresentationExchangeRecord,
     revoked: asyncio.Future[set[str]] | None = None,
+    inputs: PromptInputs | None = None,
 ) -> PendingRequest:
-    """The pending request for a `request-received` record (see `read_request`)."""
+    """The pending request for a `request-received` record (see `read_request`);
+    `inputs`: what the prompt-inputs plugin already read and checked for it."""
     revoked = revoked or read_revoked(services)
     try:
         pending = await read_request(
@@ -36,6 +60,8 @@ async def prompt_for(
             count_w3c=lambda: _w3c_held(services),
             revoked=revoked,
             narrow=_narrowing(services),
+            from_index=_anoncreds_from_index(services),
+            inputs=inputs,
         )
     finally:
         revoked.cancel()  # unread when the request was refused at once; no-op when done
@@ -75,6 +101,18 @@ def _narrowing(services: WalletServices) -> Narrowing | None:
         return await narrowed_dif(services.client, credentials.index, credentials.in_step, request)
 
     return narrow
+
+
+def _anoncreds_from_index(services: WalletServices) -> IndexedAnonCreds | None:
+    """The index's AnonCreds candidates, when the wallet has an index."""
+    credentials = services.credentials
+    if credentials is None:
+        return None
+
+    async def from_index(request: ProofRequest) -> list[dict[str, Any]] | None:
+        return await indexed_anoncreds(credentials.index, credentials.in_step, request)
+
+    return from_index
 
 
 async def _revoked(services: WalletServices) -> set[str]:

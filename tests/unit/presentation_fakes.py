@@ -35,6 +35,8 @@ class FakeProofAdmin:
         self.calls: list[str] = []
         self.on_send: Callable[[str], None] | None = None
         self.refuse_send: str | None = None
+        # The prompt-inputs plugin's route, when set: exchange id -> its answer.
+        self.prompt_inputs: dict[str, dict[str, Any]] | None = None
         self.server: TestServer | None = None
 
     @property
@@ -59,6 +61,9 @@ class FakeProofAdmin:
         app.router.add_get("/connections/{id}", self._connection)
         app.router.add_get("/credentials", self._wallet)
         app.router.add_get("/credential/w3c/{id}", self._w3c_record)
+        if self.prompt_inputs is not None:
+            inputs = "/learner-wallet/presentations/{id}/prompt-inputs"
+            app.router.add_get(inputs, self._prompt_inputs)
         self.server = TestServer(app, host="127.0.0.1")
         await self.server.start_server()
 
@@ -86,6 +91,10 @@ class FakeProofAdmin:
 
     async def _record(self, request: web.Request) -> web.Response:
         return web.json_response(self._found(request))
+
+    async def _prompt_inputs(self, request: web.Request) -> web.Response:
+        assert self.prompt_inputs is not None
+        return web.json_response(self.prompt_inputs.get(request.match_info["id"], {"record": None}))
 
     async def _candidates(self, request: web.Request) -> web.Response:
         """Like ACA-Py: AnonCreds entries paged per referent, DIF entries ignore offset."""

@@ -26,8 +26,8 @@ from protocols.consent import (
     build_prompt,
     presentation_body,
 )
-from protocols.presentation import PendingRequest
 from protocols.presentation.labels import with_kind_labels
+from protocols.presentation.pending import PendingRequest
 from protocols.presentation.trust import check_trust_file, trust_list_of
 from tests.unit.fake_admin import ADMIN_KEY, FakeAdminApi
 from tests.unit.test_consent_fixtures import (

@@ -93,7 +93,8 @@ async def test_the_limit_asked_is_above_the_w3c_credentials_held(
     admin, services = site
     admin.add(ed25519_request(), wallet_of(1500, 17))
     request = parse_request(admin.records[EXCHANGE])
-    found = await candidates.fetch_candidate_set(services.client, EXCHANGE, request, w3c_held=1500)
+    source = candidates.AdminCandidates(services.client, EXCHANGE)
+    found = await candidates.fetch_candidate_set(source, request, w3c_held=1500)
     assert len(found.entries) == 1500 and not found.dif_truncated
     assert limits_asked(admin) == ["1600"]
 

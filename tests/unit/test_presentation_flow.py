@@ -20,9 +20,11 @@ from protocols.consent import (
     TrustList,
     build_prompt,
 )
-from protocols.presentation import AnswerError, RequestStatus, approve, decline, flow
+from protocols.presentation import flow
+from protocols.presentation.answers import AnswerError, approve, decline
 from protocols.presentation.candidates import PAGE
 from protocols.presentation.flow import Deadlines, on_hint
+from protocols.presentation.pending import RequestStatus
 from protocols.wallet_services import WalletServices
 from tests.unit.presentation_fakes import CONNECTION, FakeProofAdmin
 from tests.unit.test_consent_fixtures import (
@@ -392,7 +394,7 @@ async def test_memory_is_released_only_while_no_request_is_open(
 
 
 async def test_the_flow_handles_webhook_hints_from_the_bus(wallet: Wallet) -> None:
-    from protocols.presentation import presentation_flow
+    from protocols.presentation.flow import presentation_flow
 
     wallet.admin.add(degree_request(), anoncreds_candidates())
     services = wallet.services

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from agent.events import AgentEvent
-from protocols.presentation import RequestStatus, presentation_flow
-from protocols.presentation.flow import Deadlines, on_hint
+from protocols.presentation.flow import Deadlines, on_hint, presentation_flow
+from protocols.presentation.pending import RequestStatus
 from protocols.presentation.waiting import UPDATED_TOPIC, rebuild_waiting
 from protocols.wallet_services import WalletServices
 from tests.unit.backup_wallet import eventually

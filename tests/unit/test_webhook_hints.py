@@ -118,7 +118,7 @@ async def test_indexing_uses_the_stored_id_webhook_instead_of_the_exchange(
 async def test_after_approval_the_proof_webhooks_are_not_read_back(
     wallet: Wallet,  # noqa: F811
 ) -> None:
-    from protocols.presentation import approve
+    from protocols.presentation.answers import approve
     from protocols.presentation.flow import on_sure_hint
 
     wallet.admin.add(degree_request(), anoncreds_candidates())

@@ -17,7 +17,9 @@ from agent.admin_client import AdminApiError
 from protocols.connections.addresses import text_problem
 from protocols.consent import ConsentDecision, ConsentPrompt, VerifierInfo, default_decision
 from protocols.consent.wording import Words
-from protocols.presentation import AnswerError, PendingRequest, approve, decline
+from protocols.presentation.answers import AnswerError, approve, decline
+from protocols.presentation.pending import PendingRequest
+from ui.catch_up import catch_up_of
 from ui.web.errors import ApiError
 from ui.web.json_body import json_body
 from ui.web.services import services_of
@@ -103,11 +105,13 @@ class DeclineBody(BaseModel):
 
 
 async def list_requests(request: web.Request) -> web.Response:
+    await catch_up_of(request).wait("exchanges")  # requests from before this start
     book = services_of(request).requests
     return _json(RequestList(requests=[_summary(r) for r in book.all()]))
 
 
 async def get_request(request: web.Request) -> web.Response:
+    await catch_up_of(request).wait("exchanges")  # requests from before this start
     pending = _pending(request)
     prompt = pending.prompt
     decision = default_decision(prompt) if prompt is not None and pending.answerable else None
@@ -118,6 +122,7 @@ async def get_request(request: web.Request) -> web.Response:
 
 
 async def approve_request(request: web.Request) -> web.Response:
+    await catch_up_of(request).wait("exchanges")  # requests from before this start
     raw = await _body(request)
     decision = None
     if raw is not None:
@@ -133,6 +138,7 @@ async def approve_request(request: web.Request) -> web.Response:
 
 
 async def decline_request(request: web.Request) -> web.Response:
+    await catch_up_of(request).wait("exchanges")  # requests from before this start
     raw = await _body(request)
     body = DeclineBody.model_validate(raw or {})
     exchange_id = request.match_info["exchange_id"]

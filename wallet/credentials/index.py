@@ -44,6 +44,7 @@ from wallet.credentials.entries import (
     summary_of,
     value_of,
 )
+from wallet.credentials.kept_format import KeptFormat
 from wallet.credentials.models import (
     CredentialPage,
     CredentialSearch,
@@ -61,6 +62,8 @@ from wallet.credentials.search_tags import (
 )
 
 MAX_CACHED_COUNTS = 256
+# AnonCreds summaries kept for proof requests (a few KB each in memory).
+MAX_KEPT_OF_FORMAT = 2000
 
 
 class CredentialIndex:
@@ -73,6 +76,8 @@ class CredentialIndex:
         self._counts: dict[tuple[str, str], int] = {}
         self._writes = 0  # a count read across a write is not kept
         self._revoked: frozenset[str] | None = None  # like the counts: dropped on writes
+        # Summaries by format for proof requests, updated by writes like the orders.
+        self._kept: dict[str, KeptFormat] = {}
         # Each order is loaded on first use (the issue-date one also by `warm`).
         self._orders: dict[CredentialSort, CredentialOrder] = {}
         self._order_loading = asyncio.Lock()
@@ -97,12 +102,14 @@ class CredentialIndex:
                 await txn.commit()
         except BaseException:
             self._orders.clear()  # not sure what was written: read the orders again
+            self._kept.clear()
             raise
         finally:
             self._written()
         for sort, order in self._orders.items():
             for summary in summaries:
                 order.place(summary.id, summary.order_key(sort))
+        self._keep(summaries)
 
     async def get(self, credential_id: str) -> StoredCredential | None:
         async with self._store.session() as session:
@@ -120,11 +127,14 @@ class CredentialIndex:
                 await txn.commit()
         except BaseException:
             self._orders.clear()
+            self._kept.clear()
             raise
         finally:
             self._written()
         for order in self._orders.values():
             order.remove(credential_id)
+        for kept in self._kept.values():
+            kept.remove(credential_id)
         return found
 
     async def set_status(
@@ -139,6 +149,7 @@ class CredentialIndex:
             await txn.replace(INDEX_CATEGORY, credential_id, value_of(updated), index_tags(updated))
             await txn.commit()
         self._written()  # the status tag changed
+        self._keep([updated])
         return updated
 
     async def search(self, search: CredentialSearch) -> CredentialPage:
@@ -182,8 +193,10 @@ class CredentialIndex:
         return [summary_of(entry) for entry in entries if entry is not None]
 
     async def warm(self) -> None:
-        """Read the order now (at start-up) so the first list does not pay for it."""
+        """Read the order and the AnonCreds summaries now (at start-up), so neither the first
+        list nor the first AnonCreds proof request pays for reading them."""
         await self._ordered()
+        await self.of_format("anoncreds")
 
     async def _plain_page(self, search: CredentialSearch) -> CredentialPage:
         """Every credential, newest first: a slice of the order, fetched by name."""
@@ -245,6 +258,31 @@ class CredentialIndex:
     async def count_format(self, credential_format: str) -> int:
         """How many credentials of one format are indexed (cached until the next write)."""
         return await self._count(INDEX_CATEGORY, {"format": credential_format})
+
+    async def of_format(self, credential_format: str) -> list[StoredCredential]:
+        """Every credential of one format, oldest first, e.g. the AnonCreds ones a proof
+        request may use (see anoncreds_index.py): one tag query, then kept in memory and
+        updated by this index's writes, up to MAX_KEPT_OF_FORMAT (do not modify them)."""
+        kept = self._kept.get(credential_format)
+        if kept is not None:
+            return kept.oldest_first()
+        writes = self._writes
+        async with self._store.session() as session:
+            entries = await session.fetch_all(
+                INDEX_CATEGORY, {"format": credential_format}, order_by="id"
+            )
+        found = [summary_of(entry) for entry in entries]
+        if writes == self._writes and len(found) <= MAX_KEPT_OF_FORMAT:
+            self._kept[credential_format] = KeptFormat(credential_format, found)
+        return found
+
+    def _keep(self, summaries: list[StoredCredential]) -> None:
+        """A write's summaries into what `of_format` keeps; too many are read again."""
+        for credential_format, kept in list(self._kept.items()):
+            for summary in summaries:
+                kept.put(summary)
+            if len(kept) > MAX_KEPT_OF_FORMAT:
+                del self._kept[credential_format]
 
     async def _count(self, category: str, tag_filter: dict[str, Any] | None) -> int:
         key = (category, json.dumps(tag_filter, sort_keys=True))
