@@ -56,7 +56,12 @@ class DemoRun:
         return next((line for line in self.lines if text in line), None)
 
     def reported_pids(self) -> dict[str, int]:
-        line = wait_for(lambda: self.line_with("Demo processes:"), "the demo's pids", 180)
+        try:
+            line = wait_for(lambda: self.line_with("Demo processes:"), "the demo's pids", 180)
+        except AssertionError as error:  # say what the demo printed instead
+            logs = sorted((self.data_dir / "logs").glob("*.log"))
+            tails = {log.name: log.read_text(errors="replace")[-1500:] for log in logs}
+            raise AssertionError(f"{error}\nit printed:\n{self.drain()}\nlogs: {tails}") from None
         pairs = line.split("Demo processes: ", 1)[1].split(", ")
         return {name: int(pid) for name, pid in (pair.rsplit(" pid ", 1) for pair in pairs)}
 

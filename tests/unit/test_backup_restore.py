@@ -24,6 +24,7 @@ from config.data_dir import DataDir
 from ui.cli import backup as backup_cli
 from ui.cli import exit_codes
 from wallet.backup import restore as restore_module
+from wallet.backup import snapshot as snapshot_module
 from wallet.backup.archive import new_backup_key
 from wallet.backup.crypto import KdfCost
 from wallet.backup.errors import NeverStarted, WrongBackupSecret
@@ -345,3 +346,30 @@ def test_a_wallet_never_started_says_there_is_nothing_to_back_up_yet(tmp_path: P
     with pytest.raises(NeverStarted, match="not been started yet"):
         asyncio.run(_backup(data_dir, out))
     assert not out.exists() and list(tmp_path.glob("*.work-*")) == []
+
+
+def test_a_store_file_gone_while_space_is_checked_is_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite removes `sqlite.db-shm` when its last connection closes; a backup that listed
+    the file a moment before must not fail on it (CI at 6b35d4d)."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "sqlite.db").write_bytes(b"x" * 1000)
+    gone = store / "sqlite.db-shm"
+    real_glob = Path.glob
+
+    def listed_then_removed(self: Path, pattern: str) -> object:
+        found = list(real_glob(self, pattern))
+        return [*found, gone] if self == store else found
+
+    monkeypatch.setattr(Path, "glob", listed_then_removed)
+    snapshot_module._check_space(tmp_path, [store])  # no FileNotFoundError
+    monkeypatch.setattr(snapshot_module.shutil, "disk_usage", lambda _where: _Usage(free=10))
+    with pytest.raises(snapshot_module.DiskFull):
+        snapshot_module._check_space(tmp_path, [store])  # the file that is there still counts
+
+
+class _Usage:
+    def __init__(self, free: int) -> None:
+        self.free = free

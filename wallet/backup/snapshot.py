@@ -184,10 +184,19 @@ def _remove_leftovers(out: Path) -> None:
 
 
 def _check_space(where: Path, store_dirs: list[Path]) -> None:
-    needed = sum(p.stat().st_size for d in store_dirs if d.exists() for p in d.glob("sqlite.db*"))
+    needed = sum(_size(p) for d in store_dirs if d.exists() for p in d.glob("sqlite.db*"))
     free = shutil.disk_usage(where).free
     if free < needed * SPACE_FACTOR:
         raise DiskFull(
             f"not enough free space in {where}: about {needed * SPACE_FACTOR / 1e6:.0f} MB "
             f"are needed, {free / 1e6:.0f} MB are free. Nothing was written"
         )
+
+
+def _size(path: Path) -> int:
+    """A store file's size; 0 once gone (SQLite removes its `-shm` and `-wal` files when the
+    last connection closes, which can fall between listing and reading them)."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
