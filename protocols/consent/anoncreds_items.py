@@ -153,7 +153,12 @@ def _title(candidate: AnonCredsCandidate) -> str:
 
 
 def _newest(usable: list[CandidateView], candidates: list[AnonCredsCandidate]) -> str | None:
-    """ACA-Py returns AnonCreds matches oldest first; cred_info carries no issue date."""
+    """The last candidate given is taken as the newest: cred_info carries no issue date.
+
+    True for the wallet's index (protocols/presentation/anoncreds_index.py), which lists
+    AnonCreds credentials oldest first by arrival. ACA-Py's route, used when the index
+    cannot answer, lists them in its store's scan order, which is not arrival order.
+    """
     ordered = _newest_first(usable, candidates)
     return ordered[0].credential_id if ordered else None
 
