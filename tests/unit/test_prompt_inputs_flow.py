@@ -15,25 +15,11 @@ from protocols.presentation.flow import Deadlines, on_hint
 from protocols.presentation.pending import PendingRequest
 from protocols.wallet_services import WalletServices
 from tests.unit.presentation_fakes import FakeProofAdmin
-from tests.unit.test_consent_fixtures import (
-    HOLDER_ED,
-    TRUST,
-    dif_request,
-    exchange_record,
-    w3c_credential,
-)
+from tests.unit.test_consent_fixtures import HOLDER_ED, TRUST, w3c_credential
+from tests.unit.test_presentation_candidates import EXCHANGE, OTHER, ed25519_request
 from tests.unit.wallet_site import close_services, make_services
 
-EXCHANGE = "0c4f3b0e-5c4e-4f43-a1f5-7b8d3e1f9a20"
-OTHER = "1d5a4c1f-6d5f-4a54-b2a6-8c9e4f2a0b31"
 INPUTS = f"GET /learner-wallet/presentations/{EXCHANGE}/prompt-inputs"
-
-
-def ed25519_request(exchange_id: str = EXCHANGE) -> dict[str, Any]:
-    record = exchange_record({"dif": dif_request(None, ["Ed25519Signature2018"])})
-    return {**record, "pres_ex_id": exchange_id}
-
-
 CREDENTIAL = w3c_credential("vc-1", "Ed25519Signature2018", HOLDER_ED)
 
 
