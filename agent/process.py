@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import aiohttp
-
 from agent.events import AgentEvent, EventBus
 from config.acapy_args import AcaPyLaunch, acapy_command_args
 
@@ -102,9 +100,23 @@ class AcaPyProcess:
 
     async def start(self) -> None:
         """Start and wait for `/status/ready`; raise AcaPyStartError with ACA-Py's reason."""
+        await self.spawn()
+        await self.until_ready()
+
+    async def spawn(self) -> None:
+        """Only launch the process: a caller may do its own work while ACA-Py starts."""
         self._stopping = False
         self._set_state("starting")
-        await self._spawn_until_ready()
+        await self._spawn()
+
+    async def until_ready(self) -> None:
+        """Wait for the spawned process's `/status/ready`, then watch it (restarts)."""
+        try:
+            await self._wait_ready()
+        except BaseException:
+            await self._terminate()
+            raise
+        self._set_state("ready")
         self._watcher = asyncio.create_task(self._watch(), name=f"watch {self.launch.label}")
 
     async def stop(self) -> None:
@@ -159,6 +171,10 @@ class AcaPyProcess:
         return env
 
     async def _wait_ready(self) -> None:
+        # Imported here, after the spawn: aiohttp takes a fifth of a second to load, which
+        # the learner's `start` would otherwise spend before launching ACA-Py.
+        import aiohttp
+
         assert self._process is not None
         deadline = time.monotonic() + self.ready_timeout
         headers = {"x-api-key": self.secrets.admin_key}

@@ -9,6 +9,7 @@ import asyncio
 import hmac
 import logging
 import re
+import socket
 
 from aiohttp import web
 
@@ -41,9 +42,14 @@ class WebhookReceiver:
         app.router.add_post("/webhooks/topic/{topic}/", self._handle)
         return app
 
-    async def start(self, port: int = 0) -> None:
+    async def start(self, port: int = 0, sock: socket.socket | None = None) -> None:
+        """Serve on `port` (0: a free one), or on `sock`, already bound and listening."""
         self._runner = web.AppRunner(self.make_app(), access_log=None)
         await self._runner.setup()
+        if sock is not None:
+            self.port = int(sock.getsockname()[1])
+            await web.SockSite(self._runner, sock).start()
+            return
         self.port = port or free_port()
         await web.TCPSite(self._runner, LOOPBACK, self.port).start()
 

@@ -24,6 +24,7 @@ from config.data_dir import DataDir
 from config.settings import load_settings
 from config.wallet_lock import WalletInUse, hold_wallet_lock
 from ui.cli.logs import add_file_log
+from ui.head_start import HeadStart
 from ui.runtime import RunningWallet, run_wallet
 from ui.web.handover import BrowserHandover
 from ui.web.welcome import WipeNotice, run_welcome
@@ -48,12 +49,29 @@ async def run_start(
     read_passphrase: PassphraseReader,
     secret: WalletSecret | None,
     welcome: bool,
+    head: HeadStart | None = None,
 ) -> None:
     """Run until stopped; errors of the wallet's start (key, port, settings) propagate.
 
     `secret` opens an existing wallet (asked for before the loop runs, where Ctrl-C still
-    works); `welcome` says whether a data dir without a wallet gets the welcome.
+    works); `welcome` says whether a data dir without a wallet gets the welcome; `head`,
+    that wallet's ACA-Py already launched (`ui/head_start.py`), undone if never used.
     """
+    try:
+        await _run_phases(data_dir, talk, read_passphrase, secret, welcome, head)
+    finally:
+        if head is not None and not head.taken:
+            await head.abandon()
+
+
+async def _run_phases(
+    data_dir: DataDir,
+    talk: StartTalk,
+    read_passphrase: PassphraseReader,
+    secret: WalletSecret | None,
+    welcome: bool,
+    head: HeadStart | None,
+) -> None:
     settings = load_settings(data_dir.config_file)
     handover = BrowserHandover(port=port_or_free(settings.ui_port, "LEARNER_WALLET_UI_PORT"))
     shutdown = _stop_on_signals(handover)
@@ -68,15 +86,25 @@ async def run_start(
             typed, notice = outcome.passphrase, None
             add_file_log(data_dir)
             handover.next_phase()
-        settings = load_settings(data_dir.config_file)
-        record = load_wallet_record(data_dir)
+        if head is not None:  # the first phase of a `start` that launched ACA-Py early
+            settings, record, secret = head.settings, head.record, head.secret
+        else:
+            settings = load_settings(data_dir.config_file)
+            record = load_wallet_record(data_dir)
         if secret is None:
             secret = load_key(data_dir, _typed_or_asked(typed, read_passphrase))
         typed = None
         await run_wallet(
-            data_dir, settings, record, secret, talk.wallet, handover.stop, handover=handover
+            data_dir,
+            settings,
+            record,
+            secret,
+            talk.wallet,
+            handover.stop,
+            handover=handover,
+            head=head,
         )
-        secret = None
+        secret, head = None, None
         if not handover.wipe_requested or shutdown.is_set():
             return
         notice = _wipe(data_dir, talk)

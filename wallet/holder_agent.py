@@ -78,33 +78,93 @@ async def start_holder_agent(
     webhook_secret: str | None = None,
     bus: EventBus | None = None,
 ) -> AcaPyProcess:
-    """Start the holder; a port taken between our pick and ACA-Py's bind is picked again.
+    """Start the holder and wait until it is ready (see `spawn_holder_agent`)."""
+    starting = await spawn_holder_agent(
+        data_dir,
+        settings,
+        record,
+        secret,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        bus=bus,
+    )
+    return await starting.ready()
 
-    At the first start after `init` ACA-Py creates its store (`--auto-provision`).
-    """
+
+async def spawn_holder_agent(
+    data_dir: DataDir,
+    settings: WalletSettings,
+    record: WalletRecord,
+    secret: WalletSecret,
+    *,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    bus: EventBus | None = None,
+) -> HolderStarting:
+    """Check the key, then launch ACA-Py without waiting for it: its start (seconds) can
+    overlap the controller's own set-up. At the first start after `init` ACA-Py creates
+    its store (`--auto-provision`)."""
     await check_wallet_key(key_store_of(data_dir, record), secret)
-    launch = holder_launch(data_dir, settings, record, secret)
     agent_secrets = AcaPySecrets(wallet_key=secret.key)
     if webhook_secret is not None:
         agent_secrets = AcaPySecrets(wallet_key=secret.key, webhook_secret=webhook_secret)
-    for attempt in range(1, PORT_ATTEMPTS + 1):
-        agent = AcaPyProcess(
+    starting = HolderStarting(
+        holder_launch(data_dir, settings, record, secret),
+        agent_secrets,
+        settings,
+        record,
+        webhook_url=webhook_url,
+        bus=bus,
+    )
+    await starting.agent.spawn()
+    return starting
+
+
+class HolderStarting:
+    """A holder ACA-Py launched and not yet ready; `ready()` retries taken ports."""
+
+    def __init__(
+        self,
+        launch: AcaPyLaunch,
+        agent_secrets: AcaPySecrets,
+        settings: WalletSettings,
+        record: WalletRecord,
+        *,
+        webhook_url: str | None,
+        bus: EventBus | None,
+    ) -> None:
+        self._secrets = agent_secrets
+        self._settings = settings
+        self._record = record
+        self._webhook_url = webhook_url
+        self._bus = bus
+        self.agent = self._process(launch)
+
+    def _process(self, launch: AcaPyLaunch) -> AcaPyProcess:
+        return AcaPyProcess(
             launch,
-            agent_secrets,
-            webhook_url=webhook_url,
-            restart_limit=settings.restart_limit,
-            bus=bus,
+            self._secrets,
+            webhook_url=self._webhook_url,
+            restart_limit=self._settings.restart_limit,
+            bus=self._bus,
         )
-        try:
-            await agent.start()
-            return agent
-        except AcaPyStartError as error:
-            chose_inbound = not settings.inbound_port and (
-                not record.inbound_port or not record.agent_store_created
-            )
-            if not error.port_in_use or attempt == PORT_ATTEMPTS:
-                raise
-            LOGGER.info("a port was taken before ACA-Py could bind it; picking new ones")
-            inbound = free_port() if chose_inbound else launch.inbound_port
-            launch = launch.with_ports(free_port(), inbound)
-    raise AssertionError("unreachable")
+
+    async def ready(self) -> AcaPyProcess:
+        """The ready agent; a port taken between our pick and ACA-Py's bind is picked again."""
+        settings, record = self._settings, self._record
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                await self.agent.until_ready()
+                return self.agent
+            except AcaPyStartError as error:
+                chose_inbound = not settings.inbound_port and (
+                    not record.inbound_port or not record.agent_store_created
+                )
+                if not error.port_in_use or attempt == PORT_ATTEMPTS:
+                    raise
+                LOGGER.info("a port was taken before ACA-Py could bind it; picking new ones")
+                launch = self.agent.launch
+                inbound = free_port() if chose_inbound else launch.inbound_port
+                self.agent = self._process(launch.with_ports(free_port(), inbound))
+                await self.agent.spawn()
+        raise AssertionError("unreachable")

@@ -20,7 +20,9 @@ from wallet.provision import WalletExistsError, init_wallet
 from wallet.wallet_key import (
     PASSPHRASE_VARIABLE,
     WalletKeyError,
+    WalletSecret,
     load_key,
+    load_wallet_record,
 )
 
 if TYPE_CHECKING:  # the web runtime loads only for `start`: backup, stop, status stay quick
@@ -98,14 +100,7 @@ def start(data_dir: DataDir) -> int:
         code = exit_codes.NO_WALLET if not data_dir.is_initialized() else exit_codes.WRONG_KEY
         return fail(str(error), code)
     try:
-        from ui.start_phases import StartTalk, run_start
-
-        talk = StartTalk(
-            welcome=functools.partial(_announce_welcome, data_dir),
-            wallet=functools.partial(_announce, data_dir),
-            wiped=functools.partial(_say_wiped, data_dir),
-        )
-        asyncio.run(run_start(data_dir, talk, read_passphrase, secret, welcome))
+        asyncio.run(_run_start(data_dir, secret, welcome))
     except WalletKeyError as error:
         return fail(str(error), exit_codes.WRONG_KEY)
     except WalletInUse as error:
@@ -118,6 +113,28 @@ def start(data_dir: DataDir) -> int:
         return fail(f"the wallet's agent did not start: {error}", exit_codes.FAILED)
     print("Learner Wallet stopped.")
     return exit_codes.OK
+
+
+async def _run_start(data_dir: DataDir, secret: WalletSecret | None, welcome: bool) -> None:
+    """Launch an existing wallet's ACA-Py first, then import the web app while it starts."""
+    head = None
+    if secret is not None and data_dir.is_initialized():
+        from ui.head_start import head_start
+
+        settings = load_settings(data_dir.config_file)
+        head = await head_start(data_dir, settings, load_wallet_record(data_dir), secret)
+    try:
+        from ui.start_phases import StartTalk, run_start  # the web app: a second or so
+    except BaseException:
+        if head is not None:
+            await head.abandon()
+        raise
+    talk = StartTalk(
+        welcome=functools.partial(_announce_welcome, data_dir),
+        wallet=functools.partial(_announce, data_dir),
+        wiped=functools.partial(_say_wiped, data_dir),
+    )
+    await run_start(data_dir, talk, read_passphrase, secret, welcome, head)
 
 
 def _announce(data_dir: DataDir, running: RunningWallet) -> None:

@@ -12,7 +12,6 @@ from config.data_dir import (
     demo_data_dir,
     resolve_data_dir,
 )
-from ui.cli import backup, connect, control, lifecycle, wipe
 from ui.cli.backup_args import add_backup_commands
 from ui.cli.exit_codes import MEANINGS
 from ui.cli.logs import configure_logging
@@ -107,24 +106,35 @@ def main(argv: list[str] | None = None) -> int:
     # must not write into the dir it deletes.
     logs_here = args.command not in ("init", "restore", "wipe")
     configure_logging(data_dir if logs_here else None, args.verbose)
-    if args.command == "demo":
-        return lifecycle.demo(data_dir, args.auto, args.delivery)
+    return run_command(args, data_dir)
+
+
+def run_command(args: argparse.Namespace, data_dir: DataDir) -> int:
+    """Each command imports only its own module: `start` launches ACA-Py sooner when it
+    need not load backup and restore first (issue #20)."""
+    if args.command in ("init", "start", "demo"):
+        from ui.cli import lifecycle
+
+        if args.command == "demo":
+            return lifecycle.demo(data_dir, args.auto, args.delivery)
+        return lifecycle.init(data_dir) if args.command == "init" else lifecycle.start(data_dir)
     if args.command == "connect":
+        from ui.cli import connect
+
         return connect.connect(data_dir, args.invitation, args.alias)
-    if args.command == "backup":
-        return backup.backup(data_dir, args.out, args.new_phrase)
-    if args.command == "restore":
+    if args.command in ("backup", "restore"):
+        from ui.cli import backup
+
+        if args.command == "backup":
+            return backup.backup(data_dir, args.out, args.new_phrase)
         return backup.restore(data_dir, args.file)
     if args.command == "wipe":
+        from ui.cli import wipe
+
         return wipe.wipe(data_dir, args.yes)
-    handlers = {
-        "init": lifecycle.init,
-        "start": lifecycle.start,
-        "demo": lifecycle.demo,
-        "stop": control.stop,
-        "status": control.status,
-        "login": control.login,
-    }
+    from ui.cli import control
+
+    handlers = {"stop": control.stop, "status": control.status, "login": control.login}
     return handlers[args.command](data_dir)
 
 

@@ -11,6 +11,7 @@ from agent.admin_client import AdminApiError
 from agent.reconcile import OPEN_OFFER_STATE, OPEN_REQUEST_STATE
 from protocols.connections.own_invitation_expiry import is_own_unanswered
 from protocols.delivery import DeliveryStatus, status_of
+from ui.catch_up import catch_up_of
 from ui.web.services import services_of
 
 
@@ -32,6 +33,9 @@ class StatusResponse(BaseModel):
     last_error: str | None
     counts: StatusCounts | None
     delivery: DeliveryStatus
+    # Start-up work done after ready (ui/catch_up.py), e.g. "exchanges"; routes that
+    # depend on it wait for it.
+    catching_up: list[str] = []
 
 
 async def get_status(request: web.Request) -> web.Response:
@@ -39,24 +43,29 @@ async def get_status(request: web.Request) -> web.Response:
     agent = services.agent
     version: str | None = None
     counts: StatusCounts | None = None
-    ready = agent.state == "ready" and await services.client.is_ready()
+    ready = agent.state == "ready"
     if ready:
         try:
-            status, connections, dids, offers, requests = await asyncio.gather(
+            # ACA-Py's own readiness beside the counts, not before them: one round trip
+            # less for the first page after a start.
+            answers_ready, status, connections, dids, offers, requests = await asyncio.gather(
+                services.client.is_ready(),
                 services.client.status(),
                 services.client.list_connections(),
                 services.client.list_dids(),
                 services.client.list_credential_exchanges(state=OPEN_OFFER_STATE),
                 services.client.list_presentation_exchanges(state=OPEN_REQUEST_STATE),
             )
-            version = status.version
-            counts = StatusCounts(
-                # the learner's own unanswered invitations are nobody yet
-                connections=sum(not is_own_unanswered(c) for c in connections),
-                dids=len(dids),
-                pending_offers=len(offers),
-                pending_requests=len(requests),
-            )
+            ready = answers_ready
+            if ready:
+                version = status.version
+                counts = StatusCounts(
+                    # the learner's own unanswered invitations are nobody yet
+                    connections=sum(not is_own_unanswered(c) for c in connections),
+                    dids=len(dids),
+                    pending_offers=len(offers),
+                    pending_requests=len(requests),
+                )
         except AdminApiError:
             ready = False
     body = StatusResponse(
@@ -70,6 +79,7 @@ async def get_status(request: web.Request) -> web.Response:
         last_error=agent.last_error,
         counts=counts,
         delivery=status_of(services),
+        catching_up=list(catch_up_of(request).pending()),
     )
     return web.json_response(text=body.model_dump_json())
 

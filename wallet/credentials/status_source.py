@@ -6,18 +6,26 @@ from __future__ import annotations
 from typing import Any
 
 from agent.admin_client import AdminApiError, AdminClient
-from agent.plugins.didweb_anoncreds.fetch import JsonFetcher
-from agent.plugins.didweb_anoncreds.settings import DidWebSettings
 from wallet.credentials.importing.verification import VERIFY_PATH, VerificationAnswer
 from wallet.credentials.status_list import StatusListChecker
 
 
 def wallet_status_lists(client: AdminClient) -> StatusListChecker:
-    """Https only, size and time bounded, the CA bundle of the environment (SSL_CERT_FILE)."""
-    fetcher = JsonFetcher(DidWebSettings.from_sources(None))
+    """Https only, size and time bounded, the CA bundle of the environment (SSL_CERT_FILE).
+
+    The plugin's fetcher loads on the first list asked for: it pulls in ACA-Py's AnonCreds
+    package (a third of a second), which the wallet's start need not wait for (issue #20).
+    """
+    fetchers: list[Any] = []
 
     async def fetch(url: str) -> dict[str, Any]:
-        return await fetcher.get_json(url, "status list")
+        if not fetchers:
+            from agent.plugins.didweb_anoncreds.fetch import JsonFetcher
+            from agent.plugins.didweb_anoncreds.settings import DidWebSettings
+
+            fetchers.append(JsonFetcher(DidWebSettings.from_sources(None)))
+        result: dict[str, Any] = await fetchers[0].get_json(url, "status list")
+        return result
 
     async def verify(document: dict[str, Any]) -> bool:
         try:

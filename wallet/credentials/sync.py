@@ -35,6 +35,9 @@ STORED_STATES = {"done"}
 # ACA-Py's webhook topics for RFC 0183 (v1) and RFC 0721 (v2) revocation notices.
 NOTICE_TOPICS = {"revocation-notification", "revocation-notification-v2"}
 STATUS_CHECK_SECONDS = 3600.0
+# A full collection right after a start takes 50-100 ms (nothing is frozen yet, see
+# ui/runtime.py) and would hold up the first page: worth it only after a real peak.
+RELEASE_AFTER = 500
 
 
 class CredentialServices(Protocol):
@@ -160,7 +163,8 @@ async def _reconcile(credentials: StoredCredentials) -> bool:
         report.removed,
         report.unchanged,
     )
-    release_memory()  # every stored credential streamed past: give the peak back
+    if report.added + report.unchanged >= RELEASE_AFTER:
+        release_memory()  # every stored credential streamed past: give the peak back
     return True
 
 
