@@ -69,11 +69,7 @@ async def prompt_for(
     if pending.prompt is None or credentials is None:
         return pending
 
-    async def title_of(stored_id: str) -> str | None:
-        stored = await credentials.index.get(stored_id)
-        return stored.title if stored else None
-
-    prompt = await with_stored_titles(pending.prompt, title_of)
+    prompt = await with_stored_titles(pending.prompt, credentials.index.title)
     return pending.model_copy(update={"prompt": prompt})
 
 

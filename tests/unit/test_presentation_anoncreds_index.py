@@ -384,3 +384,18 @@ async def test_an_entry_that_cannot_rebuild_cred_info_falls_back(
     await index.put(broken)
 
     assert await indexed_anoncreds(index, in_step, request({"n": named("degree")})) is None
+
+
+async def test_a_prompts_titles_come_from_the_kept_summaries_and_follow_writes(
+    index: CredentialIndex,
+) -> None:
+    """A prompt names up to 50 AnonCreds candidates by title: from memory once kept."""
+    await hold(index, info("first"))
+    read = await index.get("anoncreds:first")
+    assert read is not None and await index.title("anoncreds:first") == read.title
+    await index.of_format("anoncreds")  # kept from here on
+    renamed = from_anoncreds(info("first"), schema_name="Renamed course", received=DAY0)
+    await index.put(renamed)
+    assert await index.title("anoncreds:first") == "Renamed course"
+    await index.remove("anoncreds:first")
+    assert await index.title("anoncreds:first") is None

@@ -259,6 +259,15 @@ class CredentialIndex:
         """How many credentials of one format are indexed (cached until the next write)."""
         return await self._count(INDEX_CATEGORY, {"format": credential_format})
 
+    async def title(self, credential_id: str) -> str | None:
+        """A credential's title: from memory when its format's summaries are kept
+        (`of_format`; a prompt names up to 50 AnonCreds candidates), else one read."""
+        for kept in self._kept.values():
+            if (summary := kept.get(credential_id)) is not None:
+                return summary.title
+        stored = await self.get(credential_id)
+        return stored.title if stored else None
+
     async def of_format(self, credential_format: str) -> list[StoredCredential]:
         """Every credential of one format, oldest first, e.g. the AnonCreds ones a proof
         request may use (see anoncreds_index.py): one tag query, then kept in memory and

@@ -38,6 +38,9 @@ class KeptFormat:
         self._order.remove(credential_id)
         self._by_id.pop(credential_id, None)
 
+    def get(self, credential_id: str) -> StoredCredential | None:
+        return self._by_id.get(credential_id)
+
     def oldest_first(self) -> list[StoredCredential]:
         newest = self._order.newest_first(0, len(self._order))
         return [self._by_id[credential_id] for credential_id in reversed(newest)]
