@@ -1,6 +1,6 @@
 """The controller's side of the prompt-inputs plugin: one call instead of two when a
 request arrives (see agent/plugins/prompt_inputs). Falls back to the plain routes for good
-once ACA-Py says the route does not exist."""
+once ACA-Py says the route does not exist, and for one request when the route fails."""
 
 from __future__ import annotations
 
@@ -46,9 +46,14 @@ class PromptInputsReader:
                 exchange_id, w3c_held=w3c_held, index=list(index)
             )
         except AdminApiError as error:
-            if error.status != 404:
-                raise
-            LOGGER.warning("ACA-Py has no prompt-inputs route: two reads per request from now")
-            self.available = False
-            return None
+            if error.status == 404:
+                LOGGER.warning("ACA-Py has no prompt-inputs route: two reads per request now")
+                self.available = False
+                return None
+            if error.status is not None and error.status >= 500:
+                # A fault in the plugin must not cost the learner the request: read it the
+                # plain way this time.
+                LOGGER.error("the prompt-inputs route failed; reading %s twice", exchange_id)
+                return None
+            raise
         return PromptInputs.model_validate(body)

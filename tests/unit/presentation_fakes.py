@@ -37,6 +37,7 @@ class FakeProofAdmin:
         self.refuse_send: str | None = None
         # The prompt-inputs plugin's route, when set: exchange id -> its answer.
         self.prompt_inputs: dict[str, dict[str, Any]] | None = None
+        self.failing_inputs: set[str] = set()  # exchanges whose prompt inputs answer 500
         self.server: TestServer | None = None
 
     @property
@@ -94,6 +95,8 @@ class FakeProofAdmin:
 
     async def _prompt_inputs(self, request: web.Request) -> web.Response:
         assert self.prompt_inputs is not None
+        if request.match_info["id"] in self.failing_inputs:
+            raise web.HTTPInternalServerError()
         return web.json_response(self.prompt_inputs.get(request.match_info["id"], {"record": None}))
 
     async def _candidates(self, request: web.Request) -> web.Response:

@@ -135,3 +135,28 @@ async def test_without_the_route_requests_are_read_by_the_two_routes_and_it_is_n
         f"GET /present-proof-2.0/records/{EXCHANGE}",
         f"GET /present-proof-2.0/records/{EXCHANGE}/credentials",
     ]
+
+
+async def test_a_failing_route_costs_that_request_two_reads_and_the_next_uses_it_again(
+    tmp_path: Path, sites: list[tuple[FakeProofAdmin, WalletServices]]
+) -> None:
+    other = ed25519_request(OTHER)
+    answer = {"record": other, "candidates": [CREDENTIAL], "searched": ["dif"]}
+    admin, services = await site_with(tmp_path, {OTHER: answer})
+    sites.append((admin, services))
+    admin.failing_inputs.add(EXCHANGE)
+    admin.add(ed25519_request(), [CREDENTIAL])
+    admin.add(other, [])
+
+    for exchange_id in (EXCHANGE, OTHER):
+        await on_hint(services, exchange_id, Deadlines(services), arriving=True)
+        assert pending_of(services, exchange_id).prompt is not None
+
+    assert exchange_calls(admin) == [
+        INPUTS,
+        f"GET /present-proof-2.0/records/{EXCHANGE}",
+        f"GET /present-proof-2.0/records/{EXCHANGE}/credentials",
+    ]
+    assert [c.split("?")[0] for c in admin.calls if OTHER in c] == [
+        f"GET /learner-wallet/presentations/{OTHER}/prompt-inputs"
+    ]
