@@ -216,7 +216,10 @@ async def test_recovery_runs_at_start_after_acapy_restarts_and_when_the_mediator
         await stored(admin, after_reconnect)
     finally:
         flow.cancel()
-        await asyncio.gather(flow, return_exceptions=True)
+        # Bounded: once in about 25 runs on 2 busy cores the flow stayed "cancelling" on a
+        # future that never resolved (Session 11, not yet understood); fail, never hang.
+        done, _ = await asyncio.wait({flow}, timeout=DEADLINE)
+        assert flow in done, f"the recovery flow did not stop: {flow!r}"
     assert admin.stores == Counter({first: 1, after_restart: 1, after_reconnect: 1})
     # After the restart the flow read open exchanges again, as reconciliation at start-up does.
     assert any(call.startswith("GET /connections?state=") for call in admin.calls)
