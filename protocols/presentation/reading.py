@@ -12,7 +12,7 @@ from protocols.consent.request import DifRequest, ProofRequest
 from protocols.peers import connection_cache
 from protocols.presentation.anoncreds_index import indexed_anoncreds
 from protocols.presentation.candidates import IndexedAnonCreds, Narrowing, Part
-from protocols.presentation.narrowing import MAX_READS, narrowed_dif
+from protocols.presentation.narrowing import narrowed_dif
 from protocols.presentation.pending import PendingRequest
 from protocols.presentation.prompt_inputs import PromptInputs, PromptInputsReader
 from protocols.presentation.prompting import read_request
@@ -29,17 +29,14 @@ async def read_prompt_inputs(services: WalletServices, exchange_id: str) -> Prom
         services.prompt_inputs = PromptInputsReader(services.client)
     w3c_held = await _w3c_held(services) or 0
     return await services.prompt_inputs.read(
-        exchange_id, w3c_held=w3c_held, index=_index_parts(services, w3c_held)
+        exchange_id, w3c_held=w3c_held, index=_index_parts(services)
     )
 
 
-def _index_parts(services: WalletServices, w3c_held: int) -> list[Part]:
-    """The parts the index may answer: AnonCreds always (its own checks say when it can);
-    DIF only when ACA-Py's answer would be long (with few W3C credentials the in-process
-    search costs less than reading the matches by id)."""
-    if services.credentials is None:
-        return []
-    return ["anoncreds", "dif"] if w3c_held > MAX_READS else ["anoncreds"]
+def _index_parts(services: WalletServices) -> list[Part]:
+    """The parts the index may answer (its own checks say when it can: narrowing.py for
+    DIF, anoncreds_index.py for AnonCreds); none without an index."""
+    return [] if services.credentials is None else ["anoncreds", "dif"]
 
 
 async def prompt_for(

@@ -60,7 +60,7 @@ async def test_a_constant_field_offers_exactly_the_matching_credentials(
     assert offered == wanted, shown["prompt"]["items"][0]
     log = (learner.data_dir / "logs" / "controller.log").read_text()
     assert f"proof request {shown['exchange_id']}" in log
-    assert "(DIF narrowed by the index)" in log
+    assert "(DIF from the index)" in log
 
     await api_ok(learner, "POST", f"/api/requests/{shown['exchange_id']}/approve")
     record = await verifier.wait_state("presentation", pres_ex_id, {"done", "abandoned"})
