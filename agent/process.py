@@ -111,12 +111,7 @@ class AcaPyProcess:
 
     async def until_ready(self) -> None:
         """Wait for the spawned process's `/status/ready`, then watch it (restarts)."""
-        try:
-            await self._wait_ready()
-        except BaseException:
-            await self._terminate()
-            raise
-        self._set_state("ready")
+        await self._ready_or_terminate()
         self._watcher = asyncio.create_task(self._watch(), name=f"watch {self.launch.label}")
 
     async def stop(self) -> None:
@@ -132,6 +127,10 @@ class AcaPyProcess:
 
     async def _spawn_until_ready(self) -> None:
         await self._spawn()
+        await self._ready_or_terminate()
+
+    async def _ready_or_terminate(self) -> None:
+        """Wait for `/status/ready`; a process that never gets there is not left running."""
         try:
             await self._wait_ready()
         except BaseException:
